@@ -1,0 +1,287 @@
+//! Metrics of a run: per work center, per worker, and for the whole value stream.
+//!
+//! Time averages are exact integrals of piecewise-constant state over sim time, not samples.
+//! Per-center figures are the ones queueing theory names: arrival count, completions,
+//! utilization ρ, mean queue wait Wq, mean time in the center W (sojourn), time-average queue
+//! length Lq and time-average number in the center L. Little's law L = λW ties them together.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::engine::{SimTime, Simulation};
+use super::level::WorkType;
+
+/// Running integrals and counts of one center. Areas are in item·minutes.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CenterStats {
+    /// Items that entered the center.
+    pub arrivals: u64,
+    /// Items that left the center (moved on or completed).
+    pub completions: u64,
+    /// Items (or deploy batch members) whose service started.
+    pub started: u64,
+    /// Sum of queue waits of started items, sim minutes.
+    pub sum_wait: f64,
+    /// Sum of times in the center of departed items, sim minutes.
+    pub sum_sojourn: f64,
+    /// ∫ queue length dt.
+    pub area_queue: f64,
+    /// ∫ number in the center dt (queued + in service + blocked).
+    pub area_in_system: f64,
+    /// ∫ busy workers dt.
+    pub area_busy: f64,
+    /// Sim time the areas are integrated up to.
+    pub last_change: SimTime,
+}
+
+/// A snapshot of the run every [`super::engine::SAMPLE_INTERVAL`] sim minutes, for charts.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Sample {
+    /// Sim minutes.
+    pub t: SimTime,
+    /// Items released and not completed.
+    pub wip: u32,
+    /// Items arrived and held in the backlog.
+    pub backlog: u32,
+    /// Planned items completed so far (business, internal, changes).
+    pub completed: u64,
+    /// Deploys so far.
+    pub deploys: u64,
+    /// Outages not yet fixed.
+    pub open_outages: u32,
+    /// Cost of unplanned work so far, money.
+    pub unplanned_cost: f64,
+    /// Score so far, money.
+    pub score: f64,
+}
+
+/// One center's figures. Means with nothing to average are 0.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CenterReport {
+    /// Center id.
+    pub id: String,
+    /// Items that entered the center.
+    pub arrivals: u64,
+    /// Items that left it.
+    pub completions: u64,
+    /// ρ: busy worker-time / (servers × elapsed time), 0–1, where servers is the center's
+    /// capacity (parallel slots).
+    pub utilization: f64,
+    /// Wq: mean wait in the queue before service starts, sim minutes, over started items.
+    pub mean_wait: f64,
+    /// W: mean time from entering to leaving the center, sim minutes, over departed items.
+    pub mean_sojourn: f64,
+    /// Lq: time-average number waiting in the queue, items.
+    pub mean_queue_len: f64,
+    /// L: time-average number in the center (queued, in service, blocked), items.
+    pub mean_in_system: f64,
+    /// Parallel slots (servers).
+    pub servers: u32,
+}
+
+/// One worker's figures.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct WorkerReport {
+    /// Name.
+    pub name: String,
+    /// Whether this worker is the constraint.
+    pub constraint: bool,
+    /// Fraction of elapsed time spent on planned work, 0–1.
+    pub planned_utilization: f64,
+    /// Fraction of elapsed time spent fixing outages, 0–1.
+    pub unplanned_utilization: f64,
+}
+
+/// Everything `flowkata-cli run --json` prints, and what the debrief shows.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RunReport {
+    /// Level id.
+    pub level: String,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Sim minutes elapsed.
+    pub sim_time: SimTime,
+    /// Workdays elapsed (sim_time / minutes per day).
+    pub days: f64,
+    /// Per center, in level order.
+    pub centers: Vec<CenterReport>,
+    /// Per worker, in level order.
+    pub workers: Vec<WorkerReport>,
+    /// The run's value-stream metrics.
+    pub run: RunMetrics,
+    /// Score, money: value of completed planned work − cost of unplanned work.
+    pub score: f64,
+    /// Stars earned, 0–3, by the level's thresholds.
+    pub stars: u8,
+}
+
+/// Value-stream metrics of a run.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RunMetrics {
+    /// Completions per workday, by work type (`Business`, `Internal`, `Change`, `Unplanned`).
+    pub throughput_per_day: BTreeMap<String, f64>,
+    /// Completions so far, by work type.
+    pub completed: BTreeMap<String, u64>,
+    /// Arrivals so far, by work type (outages count as unplanned arrivals).
+    pub arrived: BTreeMap<String, u64>,
+    /// Median lead time (arrival to completion) of completed planned items, sim minutes;
+    /// nearest-rank percentile. `null` when nothing completed.
+    pub lead_time_p50: Option<f64>,
+    /// 85th percentile lead time, sim minutes, nearest rank. `null` when nothing completed.
+    pub lead_time_p85: Option<f64>,
+    /// Time-average WIP (items released and not completed), items.
+    pub mean_wip: f64,
+    /// WIP at the end, items.
+    pub wip: u32,
+    /// Items held in the backlog at the end.
+    pub backlog: u32,
+    /// Deploys completed.
+    pub deploys: u64,
+    /// Deploys per workday (DORA: deployment frequency).
+    pub deploys_per_day: f64,
+    /// Failed deploys / deploys, 0–1 (DORA: change failure rate); 0 with no deploys.
+    pub change_failure_rate: f64,
+    /// Outages raised.
+    pub outages: u64,
+    /// Outages fixed.
+    pub outages_resolved: u64,
+    /// Mean time to restore of fixed outages, sim minutes (DORA: MTTR); `null` if none fixed.
+    pub mean_time_to_restore: Option<f64>,
+    /// Worker-hours spent fixing outages (60 sim minutes an hour).
+    pub unplanned_work_hours: f64,
+    /// Hours outages were open, summed over outages.
+    pub downtime_hours: f64,
+    /// Cost of unplanned work, money: cost per hour × downtime hours.
+    pub unplanned_cost: f64,
+    /// Value of completed planned work, money.
+    pub value_delivered: f64,
+}
+
+/// The nearest-rank `p`-quantile (0 < p ≤ 1) of `xs`: the smallest value with at least
+/// ⌈p·n⌉ values at or below it. `None` for an empty slice.
+pub fn percentile(xs: &[f64], p: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    let mut v = xs.to_vec();
+    let rank = (libm::ceil(p * v.len() as f64) as usize).clamp(1, v.len());
+    let (_, x, _) = v.select_nth_unstable_by(rank - 1, f64::total_cmp);
+    Some(*x)
+}
+
+fn by_type<T: Copy>(values: &[T; 4]) -> BTreeMap<String, T> {
+    WorkType::ALL
+        .iter()
+        .map(|t| (format!("{t:?}"), values[t.index()]))
+        .collect()
+}
+
+impl RunReport {
+    /// Computes the report of `sim` as of its current time.
+    pub fn of(sim: &Simulation) -> RunReport {
+        let level = sim.level();
+        let t = sim.now();
+        let per = |x: f64| if t > 0.0 { x / t } else { 0.0 };
+        let days = t / level.calendar.minutes_per_day;
+        let per_day = |x: f64| if days > 0.0 { x / days } else { 0.0 };
+        let mean = |sum: f64, n: u64| if n > 0 { sum / n as f64 } else { 0.0 };
+
+        let mut area_wip = 0.0;
+        let centers = (0..level.centers.len())
+            .map(|c| {
+                let s = sim.center_stats_now(c);
+                area_wip += s.area_in_system;
+                CenterReport {
+                    id: level.centers[c].id.clone(),
+                    arrivals: s.arrivals,
+                    completions: s.completions,
+                    utilization: per(s.area_busy) / f64::from(sim.center_servers(c)),
+                    mean_wait: mean(s.sum_wait, s.started),
+                    mean_sojourn: mean(s.sum_sojourn, s.completions),
+                    mean_queue_len: per(s.area_queue),
+                    mean_in_system: per(s.area_in_system),
+                    servers: sim.center_servers(c),
+                }
+            })
+            .collect();
+        let workers = level
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let (planned, unplanned) = sim.worker_busy_by_index(i);
+                WorkerReport {
+                    name: w.name.clone(),
+                    constraint: w.constraint,
+                    planned_utilization: per(planned),
+                    unplanned_utilization: per(unplanned),
+                }
+            })
+            .collect();
+
+        let tot = &sim.totals;
+        let unplanned_minutes: f64 = (0..level.workers.len())
+            .map(|i| sim.worker_busy_by_index(i).1)
+            .sum();
+        let downtime: f64 = sim
+            .outages()
+            .iter()
+            .map(|o| o.resolved_at.unwrap_or(t) - o.raised_at)
+            .sum();
+        let resolved = tot.completed[WorkType::Unplanned.index()];
+        let throughput = [0, 1, 2, 3].map(|i| per_day(tot.completed[i] as f64));
+        let score = sim.score();
+        let stars = level.scoring.stars.iter().filter(|s| score >= **s).count() as u8;
+        let last_wip = sim.wip();
+        RunReport {
+            level: level.id.clone(),
+            seed: sim.seed(),
+            sim_time: t,
+            days,
+            centers,
+            workers,
+            run: RunMetrics {
+                throughput_per_day: by_type(&throughput),
+                completed: by_type(&tot.completed),
+                arrived: by_type(&tot.arrived),
+                lead_time_p50: percentile(&tot.lead_times, 0.50),
+                lead_time_p85: percentile(&tot.lead_times, 0.85),
+                mean_wip: per(area_wip),
+                wip: last_wip,
+                backlog: sim.backlog_len() as u32,
+                deploys: tot.deploys,
+                deploys_per_day: per_day(tot.deploys as f64),
+                change_failure_rate: if tot.deploys > 0 {
+                    tot.failed_deploys as f64 / tot.deploys as f64
+                } else {
+                    0.0
+                },
+                outages: sim.outages().len() as u64,
+                outages_resolved: resolved,
+                mean_time_to_restore: (resolved > 0)
+                    .then(|| tot.restore_time_sum / resolved as f64),
+                unplanned_work_hours: unplanned_minutes / 60.0,
+                downtime_hours: downtime / 60.0,
+                unplanned_cost: sim.unplanned_cost(),
+                value_delivered: tot.value,
+            },
+            score,
+            stars,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let xs = [15.0, 20.0, 35.0, 40.0, 50.0];
+        assert_eq!(percentile(&xs, 0.5), Some(35.0));
+        assert_eq!(percentile(&xs, 0.85), Some(50.0));
+        assert_eq!(percentile(&xs, 0.05), Some(15.0));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
+}

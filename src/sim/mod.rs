@@ -1,0 +1,22 @@
+//! The simulation core: no Bevy, no I/O beyond reading files on request.
+//!
+//! Start with [`Level`] (what is played), [`Simulation`] (one run of it), [`Action`] (what the
+//! player decides) and [`RunReport`] (what came out).
+
+pub mod command;
+pub mod dist;
+pub mod engine;
+pub mod error;
+pub mod level;
+pub mod metrics;
+pub mod rng;
+
+pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
+pub use dist::Dist;
+pub use engine::{
+    Activity, CenterView, CommandError, ItemView, Outage, OutageCause, OutageState, SimTime,
+    Simulation, WorkerView,
+};
+pub use error::InputError;
+pub use level::{Calendar, Level, WorkType};
+pub use metrics::{CenterReport, RunMetrics, RunReport, Sample};

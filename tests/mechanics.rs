@@ -1,0 +1,294 @@
+//! The mechanics of the engine, each on a small hand-made level whose timeline can be worked
+//! out on paper.
+
+use flowkata::sim::{Action, Activity, Assignee, Level, Simulation};
+
+fn level(src: &str) -> Level {
+    Level::parse("test.ron", src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Changes arrive every 100 minutes (first at t = 100). Brent prepares each at `ops` (90
+/// minutes), then Wes deploys it alone (batch 1, 10 minutes) and the deploy always fails. The
+/// outage takes 60 minutes at nominal speed; Brent fixes at speed 1, Wes at 0.5.
+///
+/// Timeline: item 1 at ops 100–190, deploy 190–200 fails → outage #1 at t = 200, just after
+/// item 2 arrived (t = 200, scheduled earlier, so it runs first) and Brent started it.
+const INTERRUPT: &str = r#"Level(
+    id: "interrupt", title: "t", days: 10,
+    centers: [
+        (id: "ops", name: "Ops"),
+        (id: "deploy", name: "Deploy", deploy: (batch_size: 1, setup: Fixed(10.0), failure_probability: 1.0)),
+    ],
+    workers: [
+        (name: "Brent", skills: {"ops": 1.0, "outages": 1.0}, constraint: true),
+        (name: "Wes", skills: {"deploy": 1.0, "outages": 0.5}),
+    ],
+    arrivals: [(name: "c", work_type: Change, interarrival: Fixed(100.0),
+        route: [(center: "ops", effort: Fixed(90.0)), (center: "deploy")], value: 1.0)],
+    outages: (fix_effort: Fixed(60.0), cost_per_hour: 60.0),
+)"#;
+
+fn activity(sim: &Simulation, name: &str) -> (Activity, usize) {
+    let w = sim
+        .worker_views()
+        .into_iter()
+        .find(|w| w.name == name)
+        .unwrap();
+    (w.activity, w.paused)
+}
+
+#[test]
+fn an_outage_interrupts_brent_and_his_work_resumes_where_it_stopped() {
+    let mut sim = Simulation::new(level(INTERRUPT), 1);
+    sim.advance_to(201.0);
+    assert_eq!(sim.outages().len(), 1);
+    assert_eq!(
+        activity(&sim, "Brent"),
+        (Activity::FixingOutage { outage: 1 }, 1)
+    );
+    // The outage takes Brent 60 minutes (200–260); item 2 then needs its full 90 minutes.
+    sim.advance_to(349.0);
+    assert_eq!(sim.report().centers[0].completions, 1);
+    sim.advance_to(351.0);
+    assert_eq!(sim.report().centers[0].completions, 2);
+    let o = &sim.outages()[0];
+    assert_eq!(o.resolved_at, Some(260.0));
+    // One hour of downtime at 60 per hour.
+    assert!((sim.outage_cost(o) - 60.0).abs() < 1e-9);
+}
+
+#[test]
+fn protecting_the_constraint_sends_outages_to_others() {
+    let mut sim = Simulation::new(level(INTERRUPT), 1);
+    sim.apply(Action::ProtectConstraint { on: true }).unwrap();
+    sim.advance_to(201.0);
+    assert!(matches!(
+        activity(&sim, "Brent").0,
+        Activity::Working { .. }
+    ));
+    assert_eq!(
+        activity(&sim, "Wes").0,
+        Activity::FixingOutage { outage: 1 }
+    );
+    // Brent is not interrupted: item 2 leaves ops at 290. Wes fixes at half speed: 200–320.
+    sim.advance_to(291.0);
+    assert_eq!(sim.report().centers[0].completions, 2);
+    sim.advance_to(321.0);
+    assert_eq!(sim.outages()[0].resolved_at, Some(320.0));
+}
+
+#[test]
+fn triage_defers_reassigns_and_refuses_the_impossible() {
+    let mut sim = Simulation::new(level(INTERRUPT), 1);
+    sim.advance_to(201.0);
+    sim.apply(Action::Triage {
+        outage: 1,
+        to: Assignee::Defer,
+    })
+    .unwrap();
+    assert_eq!(
+        activity(&sim, "Brent").0,
+        Activity::Working {
+            center: 0,
+            work_type: flowkata::sim::WorkType::Change,
+            item: 2
+        }
+    );
+    assert_eq!(sim.outages()[0].state, flowkata::sim::OutageState::Deferred);
+    sim.advance_to(250.0);
+    assert_eq!(
+        sim.outages()[0].state,
+        flowkata::sim::OutageState::Deferred,
+        "deferred outages wait"
+    );
+    sim.apply(Action::Triage {
+        outage: 1,
+        to: Assignee::Worker("Wes".into()),
+    })
+    .unwrap();
+    assert_eq!(
+        activity(&sim, "Wes").0,
+        Activity::FixingOutage { outage: 1 }
+    );
+    // Brent worked on it for 1 minute (200–201) before the deferral: 59 minutes remain at
+    // nominal speed, 118 at Wes's half speed, from t = 250.
+    sim.advance_to(369.0);
+    assert_eq!(sim.outages()[0].resolved_at, Some(368.0));
+
+    let n = sim.commands().len();
+    let bad = [
+        Action::Triage {
+            outage: 1,
+            to: Assignee::Auto,
+        },
+        Action::Triage {
+            outage: 99,
+            to: Assignee::Auto,
+        },
+        Action::SetWipLimit {
+            center: "nope".into(),
+            limit: Some(1),
+        },
+        Action::SetWipLimit {
+            center: "ops".into(),
+            limit: Some(0),
+        },
+        Action::SetWipLimit {
+            center: "deploy".into(),
+            limit: Some(3),
+        },
+        Action::SetBatchSize { size: 0 },
+    ];
+    for a in bad {
+        assert!(sim.apply(a.clone()).is_err(), "{a:?} should be refused");
+    }
+    assert_eq!(sim.commands().len(), n, "refused commands are not logged");
+}
+
+#[test]
+fn triage_to_a_worker_without_the_skill_is_refused() {
+    let src = INTERRUPT.replace(r#"(name: "Wes", skills: {"deploy": 1.0, "outages": 0.5}),"#,
+        r#"(name: "Wes", skills: {"deploy": 1.0, "outages": 0.5}), (name: "Dev", skills: {"ops": 1.0}),"#);
+    let mut sim = Simulation::new(level(&src), 1);
+    sim.advance_to(201.0);
+    let e = sim
+        .apply(Action::Triage {
+            outage: 1,
+            to: Assignee::Worker("Dev".into()),
+        })
+        .unwrap_err();
+    assert!(e.0.contains("cannot fix outages"), "{e}");
+    assert!(
+        sim.apply(Action::Triage {
+            outage: 1,
+            to: Assignee::Worker("Nobody".into())
+        })
+        .is_err()
+    );
+}
+
+/// Two centers in a line: `a` takes 10 minutes, `b` 100 minutes; an item arrives every
+/// 20 minutes. `b` is the bottleneck.
+const LINE: &str = r#"Level(
+    id: "line", title: "t", days: 5,
+    centers: [(id: "a", name: "A", wip_limit: 3), (id: "b", name: "B", wip_limit: 1)],
+    workers: [(name: "A", skills: {"a": 1.0}), (name: "B", skills: {"b": 1.0})],
+    arrivals: [(name: "x", work_type: Business, interarrival: Fixed(20.0),
+        route: [(center: "a", effort: Fixed(10.0)), (center: "b", effort: Fixed(100.0))])],
+)"#;
+
+#[test]
+fn wip_limits_block_upstream_and_hold_the_rest_in_the_backlog() {
+    let mut sim = Simulation::new(level(LINE), 1);
+    for k in 1..200 {
+        sim.advance_to(k as f64 * 7.3);
+        let views = sim.center_views();
+        let wip = |i: usize| {
+            (views[i].queue.len() + views[i].in_service.len() + views[i].blocked.len()) as u32
+        };
+        assert!(
+            wip(0) <= 3 && wip(1) <= 1,
+            "WIP limits exceeded at t = {}",
+            sim.now()
+        );
+    }
+    // The first item reaches b at t = 30 (arrives at 20, 10 minutes at a); from then on b
+    // finishes one item every 100 minutes. Everything else waits upstream or in the backlog.
+    let r = sim.report();
+    assert_eq!(
+        r.centers[1].completions,
+        ((sim.now() - 30.0) / 100.0) as u64
+    );
+    assert!(sim.backlog_len() > 40);
+    // a keeps working until its whole WIP limit is finished work waiting for room at b.
+    assert_eq!(sim.center_views()[0].blocked.len(), 3);
+}
+
+#[test]
+fn held_work_stays_in_the_backlog_until_released() {
+    let src = LINE
+        .replace(", wip_limit: 3", "")
+        .replace(", wip_limit: 1", "");
+    let mut sim = Simulation::new(level(&src), 1);
+    sim.apply(Action::HoldWork { hold: true }).unwrap();
+    sim.advance_to(200.0);
+    assert_eq!(sim.wip(), 0);
+    assert_eq!(sim.backlog_len(), 10);
+    sim.apply(Action::HoldWork { hold: false }).unwrap();
+    assert_eq!(sim.backlog_len(), 0);
+    assert_eq!(sim.wip(), 10);
+}
+
+#[test]
+fn a_protected_constraint_leaves_work_others_can_do() {
+    // Brent and Ana can both code; only Brent can do ops.
+    let src = r#"Level(
+        id: "p", title: "t", days: 1,
+        centers: [(id: "dev", name: "Dev"), (id: "ops", name: "Ops")],
+        workers: [(name: "Brent", skills: {"dev": 1.0, "ops": 1.0}, constraint: true), (name: "Ana", skills: {"dev": 1.0})],
+        arrivals: [(name: "x", work_type: Business, interarrival: Fixed(10.0), route: [(center: "dev", effort: Fixed(50.0))])],
+    )"#;
+    let mut open = Simulation::new(level(src), 1);
+    open.advance_to(25.0);
+    assert!(matches!(
+        activity(&open, "Brent").0,
+        Activity::Working { center: 0, .. }
+    ));
+    let mut protected = Simulation::new(level(src), 1);
+    protected
+        .apply(Action::ProtectConstraint { on: true })
+        .unwrap();
+    protected.advance_to(25.0);
+    assert_eq!(activity(&protected, "Brent").0, Activity::Idle);
+    assert!(matches!(
+        activity(&protected, "Ana").0,
+        Activity::Working { .. }
+    ));
+}
+
+#[test]
+fn deploys_fail_with_probability_one_minus_one_minus_p_to_the_n() {
+    // Batches of n = 5 changes with p = 0.1: P(fail) = 1 − 0.9⁵ = 0.40951. With about 4800
+    // deploys the standard error of the observed rate is √(0.41 · 0.59 / 4800) ≈ 0.0071;
+    // the tolerance 0.03 is over four standard errors.
+    let src = r#"Level(
+        id: "d", title: "t", days: 100,
+        centers: [(id: "deploy", name: "Deploy", deploy: (batch_size: 5, setup: Fixed(1.0), failure_probability: 0.1))],
+        workers: [(name: "W", skills: {"deploy": 1.0}), (name: "F", skills: {"outages": 1.0})],
+        arrivals: [(name: "c", work_type: Change, interarrival: Fixed(2.0), route: [(center: "deploy")])],
+        outages: (fix_effort: Fixed(0.0), cost_per_hour: 0.0),
+    )"#;
+    let sim = Simulation::replay(level(src), 9, &[]).unwrap();
+    let r = sim.report();
+    assert!(r.run.deploys > 4000, "{} deploys", r.run.deploys);
+    let expected = 1.0 - 0.9f64.powi(5);
+    assert!(
+        (r.run.change_failure_rate - expected).abs() < 0.03,
+        "rate {}",
+        r.run.change_failure_rate
+    );
+    assert_eq!(
+        r.run.outages as f64,
+        (r.run.change_failure_rate * r.run.deploys as f64).round()
+    );
+}
+
+#[test]
+fn batch_size_sets_how_many_changes_each_deploy_releases() {
+    let src = r#"Level(
+        id: "d", title: "t", days: 1,
+        centers: [(id: "deploy", name: "Deploy", deploy: (batch_size: 4, setup: Fixed(1.0), failure_probability: 0.0))],
+        workers: [(name: "W", skills: {"deploy": 1.0})],
+        arrivals: [(name: "c", work_type: Change, interarrival: Fixed(10.0), route: [(center: "deploy")])],
+    )"#;
+    // 47 changes arrive in 480 minutes (t = 10 … 470): 11 full batches of 4, 3 left waiting.
+    let four = Simulation::replay(level(src), 1, &[]).unwrap().report();
+    assert_eq!(four.run.deploys, 11);
+    assert_eq!(four.run.completed["Change"], 44);
+    let cmd = [flowkata::sim::Command {
+        at: 0.0,
+        action: Action::SetBatchSize { size: 1 },
+    }];
+    let one = Simulation::replay(level(src), 1, &cmd).unwrap().report();
+    assert_eq!(one.run.deploys, 47);
+}
