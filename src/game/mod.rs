@@ -1,1 +1,39 @@
-//! placeholder
+//! The Bevy shell: draws the state of the simulation core and turns player input into
+//! [`crate::sim::Action`]s. No game rules live here.
+//!
+//! One plugin per concern, each a plain function:
+//! - [`screens`]: the `Screen` state (title → play → debrief);
+//! - [`session`]: owns the running [`crate::sim::Simulation`], advances it with real time and
+//!   applies [`session::PlayerCommand`] messages;
+//! - [`input`]: keyboard shortcuts;
+//! - [`launch`]: a level to start at once, from the page address or the command line;
+//! - [`ui`]: the egui screens, board, HUD, controls and debrief charts;
+//! - [`web`]: the page glue on wasm (loading indicator, ready flag, sim clock).
+
+use bevy::prelude::*;
+
+pub mod input;
+pub mod launch;
+pub mod screens;
+pub mod session;
+pub mod theme;
+pub mod ui;
+pub mod web;
+
+/// Everything that runs without a window or a GPU: screens, the session, input and launch
+/// options. The
+/// headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin` and `InputPlugin`.
+pub fn logic_plugin(app: &mut App) {
+    app.add_plugins((
+        screens::plugin,
+        session::plugin,
+        input::plugin,
+        launch::plugin,
+    ));
+}
+
+/// The whole shell: the logic plus the egui interface and the web glue. Needs
+/// `DefaultPlugins` and `bevy_egui::EguiPlugin`.
+pub fn plugin(app: &mut App) {
+    app.add_plugins((logic_plugin, ui::plugin, web::plugin));
+}

@@ -1,0 +1,50 @@
+//! Keyboard shortcuts: Space pauses, 1–5 pick a speed, P toggles protecting the constraint.
+
+use bevy::prelude::*;
+
+use super::screens::Screen;
+use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
+use crate::sim::Action;
+
+/// Whether the interface has keyboard focus (a text field), so keys must not reach the game.
+#[derive(Resource, Default)]
+pub struct UiHasKeyboardFocus(pub bool);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<UiHasKeyboardFocus>().add_systems(
+        Update,
+        shortcuts
+            .before(super::session::SessionSet::Apply)
+            .run_if(in_state(Screen::Play).and_then(|f: Res<UiHasKeyboardFocus>| !f.0)),
+    );
+}
+
+fn shortcuts(
+    keys: Res<ButtonInput<KeyCode>>,
+    session: Option<Res<Session>>,
+    mut time: MessageWriter<TimeControl>,
+    mut orders: MessageWriter<PlayerCommand>,
+) {
+    if keys.just_pressed(KeyCode::Space) {
+        time.write(TimeControl::TogglePause);
+    }
+    let digits = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+    ];
+    for (key, speed) in digits.iter().zip(SPEEDS) {
+        if keys.just_pressed(*key) {
+            time.write(TimeControl::Speed(speed));
+        }
+    }
+    if keys.just_pressed(KeyCode::KeyP)
+        && let Some(s) = session
+    {
+        orders.write(PlayerCommand(Action::ProtectConstraint {
+            on: !s.sim.policy().protect_constraint,
+        }));
+    }
+}

@@ -1,0 +1,155 @@
+//! The running level: the [`Simulation`] as a resource, advanced by real time at the chosen
+//! speed, and changed only through [`PlayerCommand`] messages.
+
+use bevy::prelude::*;
+
+use super::screens::Screen;
+use crate::sim::{Action, Level, Simulation};
+
+/// Sim minutes that pass per real second at 1× speed: a workday of 480 minutes takes one
+/// minute of play.
+pub const SIM_MINUTES_PER_SECOND: f64 = 8.0;
+
+/// The speed multipliers the player can choose.
+pub const SPEEDS: [u32; 5] = [1, 2, 4, 8, 16];
+
+/// The level being played and how fast time runs.
+#[derive(Resource)]
+pub struct Session {
+    /// The run.
+    pub sim: Simulation,
+    /// Whether time is stopped.
+    pub paused: bool,
+    /// Speed multiplier, one of [`SPEEDS`].
+    pub speed: u32,
+    /// The last refused command and when (sim minutes), shown briefly to the player.
+    pub last_error: Option<(String, f64)>,
+}
+
+impl Session {
+    /// A new run of `level` with `seed`, running at 1×.
+    pub fn new(level: Level, seed: u64) -> Self {
+        Self {
+            sim: Simulation::new(level, seed),
+            paused: false,
+            speed: 1,
+            last_error: None,
+        }
+    }
+}
+
+/// Asks for a level to start (from the title screen, a URL or a test).
+#[derive(Message, Debug, Clone)]
+pub struct StartLevel {
+    /// Embedded level id.
+    pub level: String,
+    /// Seed; `None` uses the level's own.
+    pub seed: Option<u64>,
+    /// Initial speed multiplier; `None` keeps 1×.
+    pub speed: Option<u32>,
+}
+
+/// A player's decision, to be applied to the simulation at the current sim time.
+#[derive(Message, Debug, Clone)]
+pub struct PlayerCommand(pub Action);
+
+/// Time control requested by the player (buttons or keys).
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeControl {
+    /// Pause or resume.
+    TogglePause,
+    /// Set the speed multiplier.
+    Speed(u32),
+}
+
+/// Ordering of the session's systems within `Update`.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SessionSet {
+    /// Starting levels and applying commands and time controls.
+    Apply,
+    /// Advancing the clock.
+    Advance,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<StartLevel>()
+        .add_message::<PlayerCommand>()
+        .add_message::<TimeControl>()
+        .configure_sets(Update, (SessionSet::Apply, SessionSet::Advance).chain())
+        .add_systems(
+            Update,
+            (
+                start_level,
+                (apply_time_controls, apply_player_commands).run_if(resource_exists::<Session>),
+            )
+                .chain()
+                .in_set(SessionSet::Apply),
+        )
+        .add_systems(
+            Update,
+            advance_simulation
+                .in_set(SessionSet::Advance)
+                .run_if(in_state(Screen::Play)),
+        );
+}
+
+fn start_level(
+    mut requests: MessageReader<StartLevel>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    // Only the last request of a frame counts.
+    let Some(req) = requests.read().last().cloned() else {
+        return;
+    };
+    let Some(level) = Level::embedded(&req.level) else {
+        warn!("unknown level {:?}", req.level);
+        return;
+    };
+    let seed = req.seed.unwrap_or(level.seed);
+    let mut session = Session::new(level, seed);
+    if let Some(s) = req.speed.filter(|s| SPEEDS.contains(s)) {
+        session.speed = s;
+    }
+    info!("starting level {} with seed {seed}", session.sim.level().id);
+    commands.insert_resource(session);
+    next.set(Screen::Play);
+}
+
+fn apply_time_controls(mut controls: MessageReader<TimeControl>, mut session: ResMut<Session>) {
+    for c in controls.read() {
+        match *c {
+            TimeControl::TogglePause => session.paused = !session.paused,
+            TimeControl::Speed(s) if SPEEDS.contains(&s) => {
+                session.speed = s;
+                session.paused = false;
+            }
+            TimeControl::Speed(_) => {}
+        }
+    }
+}
+
+fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: ResMut<Session>) {
+    for PlayerCommand(action) in orders.read() {
+        let now = session.sim.now();
+        if let Err(e) = session.sim.apply(action.clone()) {
+            session.last_error = Some((e.0, now));
+        }
+    }
+}
+
+fn advance_simulation(
+    time: Res<Time>,
+    session: Option<ResMut<Session>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(mut session) = session else { return };
+    if !session.paused {
+        let dt = f64::from(time.delta_secs()) * SIM_MINUTES_PER_SECOND * f64::from(session.speed);
+        let target = session.sim.now() + dt;
+        session.sim.advance_to(target);
+    }
+    if session.sim.is_finished() {
+        next.set(Screen::Debrief);
+    }
+}

@@ -1,0 +1,105 @@
+//! Colors and small drawing helpers, in one place.
+//!
+//! Work types use the Okabe–Ito palette, which stays distinguishable under the common forms
+//! of color blindness, and every item also carries its type's letter, so color is never the
+//! only cue.
+
+use bevy_egui::egui::{self, Color32};
+
+use crate::sim::WorkType;
+
+/// The color of a work type on the board and in charts.
+pub fn work_color(t: WorkType) -> Color32 {
+    match t {
+        WorkType::Business => Color32::from_rgb(0x00, 0x72, 0xB2), // blue
+        WorkType::Internal => Color32::from_rgb(0x00, 0x9E, 0x73), // bluish green
+        WorkType::Change => Color32::from_rgb(0xE6, 0x9F, 0x00),   // orange
+        WorkType::Unplanned => Color32::from_rgb(0xD5, 0x5E, 0x00), // vermillion
+    }
+}
+
+/// The letter drawn on an item of a work type.
+pub fn work_letter(t: WorkType) -> &'static str {
+    match t {
+        WorkType::Business => "B",
+        WorkType::Internal => "I",
+        WorkType::Change => "C",
+        WorkType::Unplanned => "!",
+    }
+}
+
+/// Outages and other alarms.
+pub const ALARM: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+/// The constraint (Brent) and his load.
+pub const CONSTRAINT: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7); // reddish purple
+/// Good news: money earned, stars.
+pub const GOOD: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+/// Secondary text.
+pub const MUTED: Color32 = Color32::from_gray(150);
+
+/// Formats money with thousands separators: `$12,345`, `-$1,200`.
+pub fn money(v: f64) -> String {
+    let n = v.abs().round() as u64;
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}${out}", if v < 0.0 && n > 0 { "-" } else { "" })
+}
+
+/// Formats a duration in sim minutes as hours: `3.5 h`, or `–` when absent.
+pub fn hours(minutes: Option<f64>) -> String {
+    minutes.map_or_else(|| "–".to_string(), |m| format!("{:.1} h", m / 60.0))
+}
+
+/// Draws one work item as a small rounded square in its type's color with its letter.
+pub fn item_chip(ui: &mut egui::Ui, t: WorkType, id: u64, outlined: bool) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 3.0, work_color(t));
+    if outlined {
+        painter.rect_stroke(
+            rect,
+            3.0,
+            egui::Stroke::new(2.0, Color32::WHITE),
+            egui::StrokeKind::Inside,
+        );
+    }
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        work_letter(t),
+        egui::FontId::monospace(10.0),
+        Color32::BLACK,
+    );
+    response.on_hover_text(format!("{} #{id}", t.label()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(0.0), "$0");
+        assert_eq!(money(1234567.4), "$1,234,567");
+        assert_eq!(money(-1200.0), "-$1,200");
+        assert_eq!(money(999.0), "$999");
+    }
+
+    #[test]
+    fn work_types_have_distinct_colors_and_letters() {
+        for a in WorkType::ALL {
+            for b in WorkType::ALL {
+                if a != b {
+                    assert_ne!(work_color(a), work_color(b));
+                    assert_ne!(work_letter(a), work_letter(b));
+                }
+            }
+        }
+    }
+}

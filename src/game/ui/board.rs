@@ -1,0 +1,202 @@
+//! The board: the value stream left to right, each work center with its queue, the workers
+//! and what they are doing. Items are colored by work type and carry its letter.
+
+use bevy_egui::egui;
+
+use super::SelectedOutage;
+use crate::game::session::Session;
+use crate::game::theme;
+use crate::sim::{Activity, WorkType};
+
+pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut SelectedOutage) {
+    let sim = &session.sim;
+    let centers = sim.center_views();
+    let workers = sim.worker_views();
+
+    if session.paused {
+        ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume");
+    }
+    legend(ui);
+    ui.add_space(6.0);
+
+    // Stations, in value-stream order.
+    let n = centers.len().max(1) as f32;
+    let width = ((ui.available_width() - 12.0 * (n - 1.0)) / n).clamp(140.0, 320.0);
+    egui::ScrollArea::horizontal()
+        .id_salt("stations")
+        .show(ui, |ui| {
+            ui.horizontal_top(|ui| {
+                for (i, c) in centers.iter().enumerate() {
+                    if i > 0 {
+                        ui.label(egui::RichText::new("➡").size(22.0).color(theme::MUTED));
+                    }
+                    let stroke = if c.constraint_only {
+                        egui::Stroke::new(2.0, theme::CONSTRAINT)
+                    } else {
+                        ui.visuals().widgets.noninteractive.bg_stroke
+                    };
+                    egui::Frame::group(ui.style())
+                        .stroke(stroke)
+                        .inner_margin(8.0)
+                        .show(ui, |ui| {
+                            ui.set_width(width);
+                            ui.set_min_height(180.0);
+                            ui.label(egui::RichText::new(&c.name).strong().size(16.0));
+                            let wip = c.queue.len() + c.in_service.len() + c.blocked.len();
+                            let limit = c
+                                .wip_limit
+                                .map_or("no limit".to_string(), |l| format!("limit {l}"));
+                            ui.colored_label(
+                                theme::MUTED,
+                                format!("WIP {wip} ({limit}) · ρ {:.0}%", 100.0 * c.utilization),
+                            );
+                            if c.is_deploy {
+                                ui.colored_label(
+                                    theme::MUTED,
+                                    format!(
+                                        "batch {} · {} waiting",
+                                        sim.policy().batch_size,
+                                        c.queue.len()
+                                    ),
+                                );
+                            }
+                            if c.constraint_only {
+                                ui.colored_label(
+                                    theme::CONSTRAINT,
+                                    "only the constraint can work here",
+                                );
+                            }
+                            ui.add_space(4.0);
+                            ui.label("In service");
+                            chips(ui, &c.in_service, true);
+                            ui.label(format!("Queue ({})", c.queue.len()));
+                            chips(ui, &c.queue, false);
+                            if !c.blocked.is_empty() {
+                                ui.colored_label(
+                                    theme::ALARM,
+                                    format!("Done, blocked downstream ({})", c.blocked.len()),
+                                );
+                                chips(ui, &c.blocked, false);
+                            }
+                        });
+                }
+            });
+        });
+
+    ui.add_space(10.0);
+    ui.heading("People");
+    ui.horizontal_wrapped(|ui| {
+        for w in &workers {
+            let stroke = if w.constraint {
+                egui::Stroke::new(2.5, theme::CONSTRAINT)
+            } else {
+                ui.visuals().widgets.noninteractive.bg_stroke
+            };
+            egui::Frame::group(ui.style())
+                .stroke(stroke)
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.set_width(200.0);
+                    let name = if w.constraint {
+                        format!("{} ★ constraint", w.name)
+                    } else {
+                        w.name.clone()
+                    };
+                    ui.label(egui::RichText::new(name).strong());
+                    let doing = match &w.activity {
+                        Activity::Idle => egui::RichText::new("idle").color(theme::MUTED),
+                        Activity::Working {
+                            center,
+                            work_type,
+                            item,
+                        } => egui::RichText::new(format!(
+                            "{} #{item} at {}",
+                            work_type.label(),
+                            centers[*center].name
+                        )),
+                        Activity::Deploying { items, .. } => {
+                            egui::RichText::new(format!("deploying {items} changes"))
+                        }
+                        Activity::FixingOutage { outage } => {
+                            egui::RichText::new(format!("⚠ fixing outage #{outage}"))
+                                .color(theme::ALARM)
+                                .strong()
+                        }
+                    };
+                    if let Activity::FixingOutage { outage } = w.activity {
+                        if ui.link(doing).clicked() {
+                            selected.0 = Some(outage);
+                        }
+                    } else {
+                        ui.label(doing);
+                    }
+                    if w.paused > 0 {
+                        ui.colored_label(theme::ALARM, format!("{} task(s) interrupted", w.paused));
+                    }
+                    if w.queued_outages > 0 {
+                        ui.colored_label(
+                            theme::ALARM,
+                            format!("{} outage(s) waiting for them", w.queued_outages),
+                        );
+                    }
+                    load_bar(ui, w.utilization, w.unplanned_share);
+                    let skills: Vec<_> =
+                        w.skills.iter().map(|c| centers[*c].name.as_str()).collect();
+                    let mut skills = skills.join(", ");
+                    if w.fixes_outages {
+                        skills.push_str(", outages");
+                    }
+                    ui.colored_label(theme::MUTED, skills);
+                });
+        }
+    });
+}
+
+fn legend(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        for t in [WorkType::Business, WorkType::Internal, WorkType::Change] {
+            theme::item_chip(ui, t, 0, false);
+            ui.label(t.label());
+            ui.add_space(8.0);
+        }
+        ui.colored_label(theme::MUTED, "· outlined: in service");
+    });
+}
+
+fn chips(ui: &mut egui::Ui, items: &[crate::sim::ItemView], outlined: bool) {
+    const MAX: usize = 60;
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
+        for it in items.iter().take(MAX) {
+            theme::item_chip(ui, it.work_type, it.id, outlined);
+        }
+        if items.len() > MAX {
+            ui.label(format!("+{}", items.len() - MAX));
+        }
+        if items.is_empty() {
+            ui.colored_label(theme::MUTED, "–");
+        }
+    });
+}
+
+/// A bar of the share of time busy so far, its unplanned part in the alarm color.
+fn load_bar(ui: &mut egui::Ui, busy: f64, unplanned: f64) {
+    let (rect, resp) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 10.0), egui::Sense::hover());
+    let p = ui.painter();
+    p.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    let w = rect.width();
+    let planned = (busy - unplanned).max(0.0) as f32;
+    let mut r = rect;
+    r.set_width(w * planned);
+    p.rect_filled(r, 2.0, theme::work_color(WorkType::Business));
+    let mut u = rect;
+    u.min.x = rect.min.x + w * planned;
+    u.set_width(w * unplanned as f32);
+    p.rect_filled(u, 2.0, theme::ALARM);
+    resp.on_hover_text(format!(
+        "busy {:.0}% of the time so far, {:.0}% on outages",
+        100.0 * busy,
+        100.0 * unplanned
+    ));
+}

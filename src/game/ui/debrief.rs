@@ -1,0 +1,185 @@
+//! The debrief: score and stars, the key metrics, charts over time (egui_plot) and the
+//! lesson of the level.
+
+use bevy_egui::egui;
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use crate::game::session::Session;
+use crate::game::theme;
+
+/// What the player chose on the debrief screen.
+pub(super) enum Choice {
+    /// Play the same level and seed again.
+    Replay,
+    /// Back to the level select.
+    LevelSelect,
+}
+
+pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
+    let sim = &session.sim;
+    let r = sim.report();
+    let mut choice = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(format!(
+                "Debrief — {} (seed {})",
+                sim.level().title,
+                sim.seed()
+            ));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Level select").clicked() {
+                    choice = Some(Choice::LevelSelect);
+                }
+                if ui.button("↻ Play again (same seed)").clicked() {
+                    choice = Some(Choice::Replay);
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(theme::money(r.score))
+                    .size(32.0)
+                    .strong(),
+            );
+            let stars = format!(
+                "{}{}",
+                "★".repeat(r.stars as usize),
+                "☆".repeat(3 - r.stars as usize)
+            );
+            ui.label(
+                egui::RichText::new(stars)
+                    .size(32.0)
+                    .color(egui::Color32::GOLD),
+            );
+        });
+        let s = sim.level().scoring.stars;
+        ui.colored_label(
+            theme::MUTED,
+            format!(
+                "Stars at {}, {} and {}",
+                theme::money(s[0]),
+                theme::money(s[1]),
+                theme::money(s[2])
+            ),
+        );
+        ui.add_space(8.0);
+        egui::Grid::new("debrief-metrics")
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                let m = &r.run;
+                let planned: u64 = ["Business", "Internal", "Change"]
+                    .iter()
+                    .map(|k| m.completed[*k])
+                    .sum();
+                let rows = [
+                    (
+                        "Value delivered",
+                        theme::money(m.value_delivered),
+                        "Unplanned cost",
+                        theme::money(m.unplanned_cost),
+                    ),
+                    (
+                        "Planned items done",
+                        planned.to_string(),
+                        "Outages",
+                        format!("{} ({} fixed)", m.outages, m.outages_resolved),
+                    ),
+                    (
+                        "Lead time p50",
+                        theme::hours(m.lead_time_p50),
+                        "Lead time p85",
+                        theme::hours(m.lead_time_p85),
+                    ),
+                    (
+                        "Deploys per day",
+                        format!("{:.1}", m.deploys_per_day),
+                        "Change failure rate",
+                        format!("{:.0}%", 100.0 * m.change_failure_rate),
+                    ),
+                    (
+                        "Mean time to restore",
+                        theme::hours(m.mean_time_to_restore),
+                        "Unplanned work",
+                        format!("{:.1} worker-hours", m.unplanned_work_hours),
+                    ),
+                    (
+                        "Mean WIP",
+                        format!("{:.1} items", m.mean_wip),
+                        "Commands given",
+                        sim.commands().len().to_string(),
+                    ),
+                ];
+                for (a, va, b, vb) in rows {
+                    ui.label(a);
+                    ui.label(egui::RichText::new(va).strong());
+                    ui.label(b);
+                    ui.label(egui::RichText::new(vb).strong());
+                    ui.end_row();
+                }
+            });
+        ui.add_space(8.0);
+        ui.label("Who did what (share of the run)");
+        egui::Grid::new("debrief-workers")
+            .num_columns(3)
+            .show(ui, |ui| {
+                for w in &r.workers {
+                    let name = if w.constraint {
+                        format!("{} ★", w.name)
+                    } else {
+                        w.name.clone()
+                    };
+                    ui.label(name);
+                    ui.label(format!("planned {:.0}%", 100.0 * w.planned_utilization));
+                    ui.colored_label(
+                        theme::ALARM,
+                        format!("outages {:.0}%", 100.0 * w.unplanned_utilization),
+                    );
+                    ui.end_row();
+                }
+            });
+
+        ui.add_space(8.0);
+        let days = |t: f64| t / sim.level().calendar.minutes_per_day;
+        let samples = sim.samples();
+        let series = |f: &dyn Fn(&crate::sim::Sample) -> f64| -> PlotPoints<'static> {
+            samples
+                .iter()
+                .map(|s| [days(s.t), f(s)])
+                .collect::<Vec<_>>()
+                .into()
+        };
+        ui.label(egui::RichText::new("Over time (x: workday)").strong());
+        ui.columns(2, |cols| {
+            Plot::new("flow")
+                .height(220.0)
+                .legend(Legend::default())
+                .show(&mut cols[0], |p| {
+                    p.line(Line::new("WIP (items)", series(&|s| f64::from(s.wip))));
+                    p.line(Line::new(
+                        "Completed (items)",
+                        series(&|s| s.completed as f64),
+                    ));
+                    p.line(
+                        Line::new("Open outages", series(&|s| f64::from(s.open_outages)))
+                            .color(theme::ALARM),
+                    );
+                });
+            Plot::new("money")
+                .height(220.0)
+                .legend(Legend::default())
+                .show(&mut cols[1], |p| {
+                    p.line(Line::new("Score", series(&|s| s.score)).color(theme::GOOD));
+                    p.line(
+                        Line::new("Unplanned cost", series(&|s| s.unplanned_cost))
+                            .color(theme::ALARM),
+                    );
+                });
+        });
+
+        ui.add_space(8.0);
+        ui.label(egui::RichText::new("What this level was about").strong());
+        ui.label(&sim.level().lesson);
+    });
+    choice
+}

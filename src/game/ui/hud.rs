@@ -1,0 +1,115 @@
+//! The HUD: sim day and time, the value-stream metrics, the score, and time controls.
+
+use bevy::prelude::MessageWriter;
+use bevy_egui::egui;
+
+use crate::game::session::{SPEEDS, Session, TimeControl};
+use crate::game::theme;
+
+pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWriter<TimeControl>) {
+    let sim = &session.sim;
+    let r = sim.report();
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.heading(&sim.level().title);
+        ui.separator();
+        ui.label(
+            egui::RichText::new(sim.level().calendar.format(sim.now()))
+                .monospace()
+                .size(16.0),
+        );
+        ui.add(
+            egui::ProgressBar::new((sim.now() / sim.end()) as f32)
+                .desired_width(120.0)
+                .text(format!("of {} days", sim.level().days)),
+        );
+        ui.separator();
+        let pause = if session.paused {
+            "▶ Resume"
+        } else {
+            "⏸ Pause"
+        };
+        if ui.button(pause).on_hover_text("Space").clicked() {
+            time.write(TimeControl::TogglePause);
+        }
+        for (i, s) in SPEEDS.iter().enumerate() {
+            let on = session.speed == *s && !session.paused;
+            if ui
+                .selectable_label(on, format!("{s}×"))
+                .on_hover_text(format!("key {}", i + 1))
+                .clicked()
+            {
+                time.write(TimeControl::Speed(*s));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let planned: f64 = ["Business", "Internal", "Change"]
+            .iter()
+            .map(|k| r.run.throughput_per_day[*k])
+            .sum();
+        metric(
+            ui,
+            "Throughput",
+            format!("{planned:.1}/day"),
+            "Planned items completed per workday",
+        );
+        metric(
+            ui,
+            "WIP",
+            format!("{}", r.run.wip),
+            "Items in process now (released, not done)",
+        );
+        metric(
+            ui,
+            "Backlog",
+            format!("{}", r.run.backlog),
+            "Arrived, not yet released",
+        );
+        metric(
+            ui,
+            "Lead time p50",
+            theme::hours(r.run.lead_time_p50),
+            "Median time from arrival to done",
+        );
+        metric(
+            ui,
+            "Deploys",
+            format!("{:.1}/day", r.run.deploys_per_day),
+            "Deployment frequency",
+        );
+        metric(
+            ui,
+            "Change fail",
+            format!("{:.0}%", 100.0 * r.run.change_failure_rate),
+            "Share of deploys that caused an outage",
+        );
+        ui.separator();
+        ui.label("Unplanned cost");
+        ui.colored_label(
+            theme::ALARM,
+            egui::RichText::new(theme::money(r.run.unplanned_cost)).strong(),
+        );
+        ui.separator();
+        ui.label("Score");
+        let color = if r.score >= 0.0 {
+            theme::GOOD
+        } else {
+            theme::ALARM
+        };
+        ui.colored_label(
+            color,
+            egui::RichText::new(theme::money(r.score))
+                .strong()
+                .size(18.0),
+        );
+        ui.label(egui::RichText::new("★".repeat(r.stars as usize)).color(egui::Color32::GOLD));
+    });
+    ui.add_space(4.0);
+}
+
+fn metric(ui: &mut egui::Ui, name: &str, value: String, help: &str) {
+    ui.label(name).on_hover_text(help);
+    ui.label(egui::RichText::new(value).strong());
+    ui.separator();
+}

@@ -1,0 +1,192 @@
+//! The Bevy shell without a window or GPU: the game's logic plugins on `MinimalPlugins`
+//! advance the simulation with (manual, deterministic) time and apply player commands.
+#![cfg(feature = "game")]
+
+use std::time::Duration;
+
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::{ButtonState, InputPlugin};
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+use flowkata::game::screens::Screen;
+use flowkata::game::session::{
+    PlayerCommand, SIM_MINUTES_PER_SECOND, Session, StartLevel, TimeControl,
+};
+use flowkata::game::{self, launch::LaunchOptions};
+use flowkata::sim::{Action, Simulation};
+
+fn app() -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        InputPlugin,
+        game::logic_plugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        100,
+    )));
+    app.update();
+    app
+}
+
+fn start(app: &mut App, level: &str, seed: u64) {
+    app.world_mut().write_message(StartLevel {
+        level: level.into(),
+        seed: Some(seed),
+        speed: None,
+    });
+    app.update();
+    app.update();
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+#[test]
+fn starting_a_level_enters_play_and_time_advances_the_simulation() {
+    let mut app = app();
+    assert_eq!(screen(&app), Screen::Title);
+    start(&mut app, "brent", 5);
+    assert_eq!(screen(&app), Screen::Play);
+    let t0 = app.world().resource::<Session>().sim.now();
+    for _ in 0..50 {
+        app.update();
+    }
+    let t1 = app.world().resource::<Session>().sim.now();
+    // 50 frames of 0.1 s at 1×: 5 real seconds, 40 sim minutes (allowing for float rounding).
+    let expected = 50.0 * 0.1 * SIM_MINUTES_PER_SECOND;
+    assert!(
+        (t1 - t0 - expected).abs() < 1e-3,
+        "advanced {} sim minutes",
+        t1 - t0
+    );
+}
+
+#[test]
+fn player_commands_reach_the_simulation_and_are_logged() {
+    let mut app = app();
+    start(&mut app, "ten-deploys", 2);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::SetBatchSize { size: 3 }));
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.sim.policy().batch_size, 3);
+    assert!(session.sim.policy().protect_constraint);
+    assert_eq!(session.sim.commands().len(), 2);
+    assert!(session.last_error.is_none());
+}
+
+#[test]
+fn a_refused_command_is_reported_to_the_player() {
+    let mut app = app();
+    start(&mut app, "brent", 2);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::SetWipLimit {
+            center: "nowhere".into(),
+            limit: Some(2),
+        }));
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert!(
+        session
+            .last_error
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("nowhere"))
+    );
+    assert!(session.sim.commands().is_empty());
+}
+
+#[test]
+fn pause_and_speed_controls_change_how_fast_sim_time_runs() {
+    let mut app = app();
+    start(&mut app, "brent", 1);
+    app.world_mut().write_message(TimeControl::TogglePause);
+    app.update();
+    let t0 = app.world().resource::<Session>().sim.now();
+    for _ in 0..10 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<Session>().sim.now(),
+        t0,
+        "paused: no sim time passes"
+    );
+    app.world_mut().write_message(TimeControl::Speed(8));
+    app.update();
+    let t1 = app.world().resource::<Session>().sim.now();
+    for _ in 0..10 {
+        app.update();
+    }
+    let dt = app.world().resource::<Session>().sim.now() - t1;
+    assert!(
+        (dt - 10.0 * 0.1 * SIM_MINUTES_PER_SECOND * 8.0).abs() < 1e-3,
+        "advanced {dt}"
+    );
+}
+
+#[test]
+fn the_space_key_pauses_through_the_input_plugin() {
+    let mut app = app();
+    start(&mut app, "brent", 1);
+    app.world_mut().write_message(KeyboardInput {
+        key_code: KeyCode::Space,
+        logical_key: Key::Space,
+        state: ButtonState::Pressed,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+    app.update();
+    assert!(app.world().resource::<Session>().paused);
+}
+
+#[test]
+fn a_run_in_the_shell_equals_the_replay_of_its_command_log() {
+    // The frame rate must not matter: a session played in 100 ms frames, with commands given
+    // along the way, ends in the same state as the core replaying its log.
+    let mut app = app();
+    start(&mut app, "ten-deploys", 9);
+    app.world_mut().write_message(TimeControl::Speed(16));
+    for i in 0..4000 {
+        if i == 30 {
+            app.world_mut()
+                .write_message(PlayerCommand(Action::SetBatchSize { size: 2 }));
+        }
+        app.update();
+        if screen(&app) == Screen::Debrief {
+            break;
+        }
+    }
+    assert_eq!(
+        screen(&app),
+        Screen::Debrief,
+        "the level ends and the debrief shows"
+    );
+    let session = app.world().resource::<Session>();
+    let level = session.sim.level().clone();
+    let replay = Simulation::replay(level, 9, session.sim.commands()).unwrap();
+    assert_eq!(replay.state_hash(), session.sim.state_hash());
+}
+
+#[test]
+fn launch_options_start_a_level_directly() {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin, InputPlugin))
+        .insert_resource(LaunchOptions::from_query(
+            "?level=ten-deploys&seed=77&speed=4",
+        ))
+        .add_plugins(game::logic_plugin);
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Play);
+    let s = app.world().resource::<Session>();
+    assert_eq!(
+        (s.sim.level().id.as_str(), s.sim.seed(), s.speed),
+        ("ten-deploys", 77, 4)
+    );
+}
