@@ -1,1 +1,299 @@
-fn main() {}
+//! `cargo xtask`: build, serve and test flowkata. Every task installs or checks what it needs
+//! first, so each works on a fresh machine with nothing but Rust, Node.js and the registries.
+//!
+//! - `cargo xtask serve [--port 8080] [--release]`: builds the web bundle and serves it on
+//!   `http://127.0.0.1:PORT`, printing the URL.
+//! - `cargo xtask build-web [--release]`: builds the web bundle into `target/web/<profile>/`.
+//! - `cargo xtask test`: every test: the core without Bevy, the whole crate with the shell,
+//!   clippy, then the web bundle in headless Chromium.
+//! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let profile = if flag("--release") {
+        "web-release"
+    } else {
+        "web"
+    };
+    match args.first().map(String::as_str) {
+        Some("serve") => {
+            let port: u16 = value("--port")
+                .map_or(Ok(8080), |p| p.parse())
+                .context("--port must be a number")?;
+            ensure_wasm_target()?;
+            let dir = build_web(profile)?;
+            serve(&dir, port)
+        }
+        Some("build-web") => {
+            ensure_wasm_target()?;
+            build_web(profile).map(|_| ())
+        }
+        Some("setup") => setup(),
+        Some("test") => test(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <serve [--port N] [--release] | build-web [--release] | test | setup>"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("$ {cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed: {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match out {
+        Ok(o)
+            if String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == WASM_TARGET) =>
+        {
+            Ok(())
+        }
+        Ok(_) => run(Command::new("rustup").args(["target", "add", WASM_TARGET])),
+        Err(_) => {
+            eprintln!("rustup not found; assuming the {WASM_TARGET} target is installed");
+            Ok(())
+        }
+    }
+}
+
+/// Builds the game for the web with cargo `profile` and runs wasm-bindgen (the library, at
+/// exactly the game's wasm-bindgen version). Returns the folder to serve.
+fn build_web(profile: &str) -> Result<PathBuf> {
+    let started = Instant::now();
+    run(cargo().args([
+        "build",
+        "--profile",
+        profile,
+        "--target",
+        WASM_TARGET,
+        "--bin",
+        "flowkata",
+    ]))?;
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join(profile)
+        .join("flowkata.wasm");
+    let out = target_dir().join("web").join(profile);
+    std::fs::create_dir_all(&out)?;
+    eprintln!("wasm-bindgen {} -> {}", wasm.display(), out.display());
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name("flowkata")
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .generate(&out)?;
+    std::fs::copy(root().join("web/index.html"), out.join("index.html"))?;
+    // Precompressed copies: the server sends them to browsers that accept gzip (all do).
+    for name in ["flowkata_bg.wasm", "flowkata.js", "index.html"] {
+        let data = std::fs::read(out.join(name))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        std::fs::write(out.join(format!("{name}.gz")), gz.finish()?)?;
+    }
+    let size = |n: &str| {
+        std::fs::metadata(out.join(n))
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0)
+    };
+    eprintln!(
+        "web bundle ({profile}) ready in {:.0} s: flowkata_bg.wasm {:.1} MB ({:.1} MB gzip)",
+        started.elapsed().as_secs_f64(),
+        size("flowkata_bg.wasm"),
+        size("flowkata_bg.wasm.gz")
+    );
+    Ok(out)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("png") => "image/png",
+        Some("css") => "text/css; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves `dir` on 127.0.0.1:`port` until the process ends.
+fn serve(dir: &Path, port: u16) -> Result<()> {
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    println!("flowkata is being served at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    println!("  start a level directly: http://127.0.0.1:{port}/?level=brent&seed=1");
+    serve_requests(&server, dir);
+    Ok(())
+}
+
+fn serve_requests(server: &tiny_http::Server, dir: &Path) {
+    for request in server.incoming_requests() {
+        let url = request.url().split('?').next().unwrap_or("/").to_string();
+        let rel = url.trim_start_matches('/');
+        let rel = if rel.is_empty() { "index.html" } else { rel };
+        let path = dir.join(rel);
+        let safe = !rel.split('/').any(|p| p == ".." || p.is_empty());
+        let gzip_ok = request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Accept-Encoding") && h.value.as_str().contains("gzip"));
+        let gz = PathBuf::from(format!("{}.gz", path.display()));
+        let header = |k: &str, v: &str| {
+            tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+        };
+        let response = if !safe || !path.is_file() {
+            tiny_http::Response::from_string("not found")
+                .with_status_code(404)
+                .boxed()
+        } else if gzip_ok && gz.is_file() {
+            let data = std::fs::read(&gz).unwrap_or_default();
+            tiny_http::Response::from_data(data)
+                .with_header(header("Content-Type", content_type(&path)))
+                .with_header(header("Content-Encoding", "gzip"))
+                .with_header(header("Cache-Control", "no-cache"))
+                .boxed()
+        } else {
+            let data = std::fs::read(&path).unwrap_or_default();
+            tiny_http::Response::from_data(data)
+                .with_header(header("Content-Type", content_type(&path)))
+                .with_header(header("Cache-Control", "no-cache"))
+                .boxed()
+        };
+        let _ = request.respond(response);
+    }
+}
+
+fn setup() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_chromium()?;
+    ensure_npm_packages()
+}
+
+fn ensure_chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
+    if !is_root {
+        bail!(
+            "Chromium is missing: install Debian's package with `sudo apt-get install -y chromium`"
+        );
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn ensure_npm_packages() -> Result<()> {
+    let dir = root().join("tests/browser");
+    if dir.join("node_modules/playwright-core").exists() {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir))
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    setup()?;
+    // The core without Bevy: proves it compiles and passes on its own.
+    run(cargo().args([
+        "test",
+        "--no-default-features",
+        "--lib",
+        "--tests",
+        "--bins",
+    ]))?;
+    // Everything, with the Bevy shell (headless plugin tests included).
+    run(cargo().args(["test", "--workspace"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    // The web bundle in a real browser.
+    let dir = build_web("web")?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    drop(listener);
+    let server = std::sync::Arc::new(
+        tiny_http::Server::http(("127.0.0.1", port))
+            .map_err(|e| anyhow::anyhow!("cannot serve the bundle: {e}"))?,
+    );
+    let s = server.clone();
+    let serve_dir = dir.clone();
+    let handle = std::thread::spawn(move || serve_requests(&s, &serve_dir));
+    let result = run(Command::new("node")
+        .args(["--test", "--test-reporter=spec", "smoke.test.mjs"])
+        .current_dir(root().join("tests/browser"))
+        .env("FLOWKATA_URL", format!("http://127.0.0.1:{port}/"))
+        .env("FLOWKATA_SHOTS", target_dir().join("browser"))
+        .env("CHROMIUM", CHROMIUM));
+    server.unblock();
+    let _ = handle.join();
+    result?;
+    eprintln!(
+        "all tests passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -6,7 +6,7 @@ use bevy_egui::egui;
 use super::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
-use crate::sim::{Activity, WorkType};
+use crate::sim::{Activity, CenterView, ItemView, Simulation, WorkType, WorkerView};
 
 pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut SelectedOutage) {
     let sim = &session.sim;
@@ -19,9 +19,9 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
     legend(ui);
     ui.add_space(6.0);
 
-    // Stations, in value-stream order.
+    // Stations in value-stream order, each an equal share of the width less the arrows.
     let n = centers.len().max(1) as f32;
-    let width = ((ui.available_width() - 12.0 * (n - 1.0)) / n).clamp(140.0, 320.0);
+    let width = ((ui.available_width() - 44.0 * (n - 1.0)) / n - 20.0).clamp(150.0, 360.0);
     egui::ScrollArea::horizontal()
         .id_salt("stations")
         .show(ui, |ui| {
@@ -40,44 +40,8 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
                         .inner_margin(8.0)
                         .show(ui, |ui| {
                             ui.set_width(width);
-                            ui.set_min_height(180.0);
-                            ui.label(egui::RichText::new(&c.name).strong().size(16.0));
-                            let wip = c.queue.len() + c.in_service.len() + c.blocked.len();
-                            let limit = c
-                                .wip_limit
-                                .map_or("no limit".to_string(), |l| format!("limit {l}"));
-                            ui.colored_label(
-                                theme::MUTED,
-                                format!("WIP {wip} ({limit}) · ρ {:.0}%", 100.0 * c.utilization),
-                            );
-                            if c.is_deploy {
-                                ui.colored_label(
-                                    theme::MUTED,
-                                    format!(
-                                        "batch {} · {} waiting",
-                                        sim.policy().batch_size,
-                                        c.queue.len()
-                                    ),
-                                );
-                            }
-                            if c.constraint_only {
-                                ui.colored_label(
-                                    theme::CONSTRAINT,
-                                    "only the constraint can work here",
-                                );
-                            }
-                            ui.add_space(4.0);
-                            ui.label("In service");
-                            chips(ui, &c.in_service, true);
-                            ui.label(format!("Queue ({})", c.queue.len()));
-                            chips(ui, &c.queue, false);
-                            if !c.blocked.is_empty() {
-                                ui.colored_label(
-                                    theme::ALARM,
-                                    format!("Done, blocked downstream ({})", c.blocked.len()),
-                                );
-                                chips(ui, &c.blocked, false);
-                            }
+                            ui.set_min_height(190.0);
+                            ui.vertical(|ui| station(ui, sim, c));
                         });
                 }
             });
@@ -96,60 +60,114 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
                 .stroke(stroke)
                 .inner_margin(8.0)
                 .show(ui, |ui| {
-                    ui.set_width(200.0);
-                    let name = if w.constraint {
-                        format!("{} ★ constraint", w.name)
-                    } else {
-                        w.name.clone()
-                    };
-                    ui.label(egui::RichText::new(name).strong());
-                    let doing = match &w.activity {
-                        Activity::Idle => egui::RichText::new("idle").color(theme::MUTED),
-                        Activity::Working {
-                            center,
-                            work_type,
-                            item,
-                        } => egui::RichText::new(format!(
-                            "{} #{item} at {}",
-                            work_type.label(),
-                            centers[*center].name
-                        )),
-                        Activity::Deploying { items, .. } => {
-                            egui::RichText::new(format!("deploying {items} changes"))
-                        }
-                        Activity::FixingOutage { outage } => {
-                            egui::RichText::new(format!("⚠ fixing outage #{outage}"))
-                                .color(theme::ALARM)
-                                .strong()
-                        }
-                    };
-                    if let Activity::FixingOutage { outage } = w.activity {
-                        if ui.link(doing).clicked() {
-                            selected.0 = Some(outage);
-                        }
-                    } else {
-                        ui.label(doing);
-                    }
-                    if w.paused > 0 {
-                        ui.colored_label(theme::ALARM, format!("{} task(s) interrupted", w.paused));
-                    }
-                    if w.queued_outages > 0 {
-                        ui.colored_label(
-                            theme::ALARM,
-                            format!("{} outage(s) waiting for them", w.queued_outages),
-                        );
-                    }
-                    load_bar(ui, w.utilization, w.unplanned_share);
-                    let skills: Vec<_> =
-                        w.skills.iter().map(|c| centers[*c].name.as_str()).collect();
-                    let mut skills = skills.join(", ");
-                    if w.fixes_outages {
-                        skills.push_str(", outages");
-                    }
-                    ui.colored_label(theme::MUTED, skills);
+                    ui.set_width(210.0);
+                    ui.vertical(|ui| person(ui, w, &centers, selected));
                 });
         }
     });
+}
+
+/// One work center: its name, WIP, utilization and the items in it.
+fn station(ui: &mut egui::Ui, sim: &Simulation, c: &CenterView) {
+    ui.label(egui::RichText::new(&c.name).strong().size(16.0));
+    let wip = c.queue.len() + c.in_service.len() + c.blocked.len();
+    let limit = c
+        .wip_limit
+        .map_or("no limit".to_string(), |l| format!("limit {l}"));
+    ui.colored_label(
+        theme::MUTED,
+        format!("WIP {wip} ({limit}) · ρ {:.0}%", 100.0 * c.utilization),
+    );
+    if c.is_deploy {
+        ui.colored_label(
+            theme::MUTED,
+            format!(
+                "batch of {}: {} waiting",
+                sim.policy().batch_size,
+                c.queue.len()
+            ),
+        );
+    }
+    if c.constraint_only {
+        ui.colored_label(theme::CONSTRAINT, "only the constraint can work here");
+    }
+    ui.add_space(4.0);
+    ui.label(if c.is_deploy {
+        "Deploying"
+    } else {
+        "In service"
+    });
+    chips(ui, &c.in_service, true);
+    ui.label(format!("Queue ({})", c.queue.len()));
+    chips(ui, &c.queue, false);
+    if !c.blocked.is_empty() {
+        ui.colored_label(
+            theme::ALARM,
+            format!("Done, blocked downstream ({})", c.blocked.len()),
+        );
+        chips(ui, &c.blocked, false);
+    }
+}
+
+/// One worker: name, what they are doing, interruptions, load and skills.
+fn person(
+    ui: &mut egui::Ui,
+    w: &WorkerView,
+    centers: &[CenterView],
+    selected: &mut SelectedOutage,
+) {
+    let name = if w.constraint {
+        format!("{} ★ constraint", w.name)
+    } else {
+        w.name.clone()
+    };
+    ui.label(egui::RichText::new(name).strong());
+    match &w.activity {
+        Activity::Idle => {
+            ui.colored_label(theme::MUTED, "idle");
+        }
+        Activity::Working {
+            center,
+            work_type,
+            item,
+        } => {
+            ui.label(format!(
+                "{} #{item} at {}",
+                work_type.label(),
+                centers[*center].name
+            ));
+        }
+        Activity::Deploying { items, .. } => {
+            ui.label(format!("deploying {items} changes"));
+        }
+        Activity::FixingOutage { outage } => {
+            let text = egui::RichText::new(format!("⚠ fixing outage #{outage}"))
+                .color(theme::ALARM)
+                .strong();
+            if ui
+                .link(text)
+                .on_hover_text("Select it for triage")
+                .clicked()
+            {
+                selected.0 = Some(*outage);
+            }
+        }
+    }
+    if w.paused > 0 {
+        ui.colored_label(theme::ALARM, format!("{} task(s) interrupted", w.paused));
+    }
+    if w.queued_outages > 0 {
+        ui.colored_label(
+            theme::ALARM,
+            format!("{} outage(s) waiting for them", w.queued_outages),
+        );
+    }
+    load_bar(ui, w.utilization, w.unplanned_share);
+    let mut skills: Vec<&str> = w.skills.iter().map(|c| centers[*c].name.as_str()).collect();
+    if w.fixes_outages {
+        skills.push("outages");
+    }
+    ui.colored_label(theme::MUTED, skills.join(", "));
 }
 
 fn legend(ui: &mut egui::Ui) {
@@ -159,11 +177,11 @@ fn legend(ui: &mut egui::Ui) {
             ui.label(t.label());
             ui.add_space(8.0);
         }
-        ui.colored_label(theme::MUTED, "· outlined: in service");
+        ui.colored_label(theme::MUTED, "· white outline: in service");
     });
 }
 
-fn chips(ui: &mut egui::Ui, items: &[crate::sim::ItemView], outlined: bool) {
+fn chips(ui: &mut egui::Ui, items: &[ItemView], outlined: bool) {
     const MAX: usize = 60;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
@@ -195,7 +213,7 @@ fn load_bar(ui: &mut egui::Ui, busy: f64, unplanned: f64) {
     u.set_width(w * unplanned as f32);
     p.rect_filled(u, 2.0, theme::ALARM);
     resp.on_hover_text(format!(
-        "busy {:.0}% of the time so far, {:.0}% on outages",
+        "busy {:.0}% of the time so far, {:.0}% of it on outages",
         100.0 * busy,
         100.0 * unplanned
     ));

@@ -9,6 +9,7 @@ use crate::game::theme;
 pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWriter<TimeControl>) {
     let sim = &session.sim;
     let r = sim.report();
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.heading(&sim.level().title);

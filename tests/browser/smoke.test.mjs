@@ -1,0 +1,73 @@
+// The web bundle in a real browser: Debian's Chromium, headless, driven by playwright-core.
+// `cargo xtask test` builds and serves the bundle and sets FLOWKATA_URL; to run it by hand,
+// start `cargo xtask serve` and run `FLOWKATA_URL=http://127.0.0.1:8080/ npm test` here.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.FLOWKATA_URL ?? "http://127.0.0.1:8080/";
+const SHOTS = process.env.FLOWKATA_SHOTS ?? join(import.meta.dirname, "../../target/browser");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+// Bevy on the web throws this on purpose at start-up; it is the only page error allowed.
+const CONTROL_FLOW = "Using exceptions for control flow";
+// Software WebGL2 through SwiftShader, and no background traffic to hosts this machine cannot reach.
+const FLAGS = [
+  "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+async function openGame(browser, query) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems = { pageErrors: [], foreignRequests: [] };
+  const origin = new URL(BASE).origin;
+  page.on("pageerror", (e) => {
+    if (!String(e).includes(CONTROL_FLOW)) problems.pageErrors.push(String(e));
+  });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin)) problems.foreignRequests.push(r.url());
+  });
+  const started = Date.now();
+  await page.goto(BASE + query);
+  await page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
+  return { page, problems, readyAfterMs: Date.now() - started };
+}
+
+test("a level loads, plays and reaches its debrief in headless Chromium", { timeout: 600_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    // Title screen.
+    const title = await openGame(browser, "");
+    console.log(`title screen ready ${title.readyAfterMs} ms after navigation`);
+    assert.equal(await title.page.evaluate(() => window.__flowkata.screen), "Title");
+    assert.equal(await title.page.$eval("#loading", (el) => el.hidden), true, "the loading indicator is gone");
+    await title.page.screenshot({ path: join(SHOTS, "title.png") });
+    assert.deepEqual(title.problems, { pageErrors: [], foreignRequests: [] });
+    await title.page.close();
+
+    // A level started from the address, as a facilitator would share it.
+    const play = await openGame(browser, "?level=brent&seed=3&speed=16");
+    console.log(`level ready ${play.readyAfterMs} ms after navigation`);
+    const state = await play.page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(state.screen, "Play");
+    assert.equal(state.level, "brent");
+    assert.equal(state.seed, 3);
+    const t0 = state.simTime;
+    await play.page.waitForFunction((t) => window.__flowkata.simTime > t + 120, t0, { timeout: 120_000 });
+    const t1 = await play.page.evaluate(() => window.__flowkata.simTime);
+    assert.ok(t1 > t0 + 120, `the simulation advanced (${t0} → ${t1} sim minutes)`);
+    await play.page.screenshot({ path: join(SHOTS, "play.png") });
+
+    // Let it run to the end: the debrief with its charts.
+    await play.page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 400_000 });
+    const end = await play.page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(end.finished, true);
+    assert.ok(Number.isFinite(end.score));
+    await play.page.screenshot({ path: join(SHOTS, "debrief.png") });
+    assert.deepEqual(play.problems, { pageErrors: [], foreignRequests: [] });
+  } finally {
+    await browser.close();
+  }
+});
