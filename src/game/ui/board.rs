@@ -49,22 +49,29 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
 
     ui.add_space(10.0);
     ui.heading("People");
-    ui.horizontal_wrapped(|ui| {
-        for w in &workers {
-            let stroke = if w.constraint {
-                egui::Stroke::new(2.5, theme::CONSTRAINT)
-            } else {
-                ui.visuals().widgets.noninteractive.bg_stroke
-            };
-            egui::Frame::group(ui.style())
-                .stroke(stroke)
-                .inner_margin(8.0)
-                .show(ui, |ui| {
-                    ui.set_width(210.0);
-                    ui.vertical(|ui| person(ui, w, &centers, selected));
-                });
-        }
-    });
+    // Rows of cards as wide as the board allows (egui does not wrap frames by itself).
+    const CARD: f32 = 210.0;
+    let per_row = ((ui.available_width() + 8.0) / (CARD + 28.0))
+        .floor()
+        .max(1.0) as usize;
+    for row in workers.chunks(per_row) {
+        ui.horizontal_top(|ui| {
+            for w in row {
+                let stroke = if w.constraint {
+                    egui::Stroke::new(2.5, theme::CONSTRAINT)
+                } else {
+                    ui.visuals().widgets.noninteractive.bg_stroke
+                };
+                egui::Frame::group(ui.style())
+                    .stroke(stroke)
+                    .inner_margin(8.0)
+                    .show(ui, |ui| {
+                        ui.set_width(CARD);
+                        ui.vertical(|ui| person(ui, w, &centers, selected));
+                    });
+            }
+        });
+    }
 }
 
 /// One work center: its name, WIP, utilization and the items in it.
@@ -213,7 +220,7 @@ fn load_bar(ui: &mut egui::Ui, busy: f64, unplanned: f64) {
     u.set_width(w * unplanned as f32);
     p.rect_filled(u, 2.0, theme::ALARM);
     resp.on_hover_text(format!(
-        "busy {:.0}% of the time so far, {:.0}% of it on outages",
+        "busy {:.0}% of the time so far ({:.0}% of the time on outages)",
         100.0 * busy,
         100.0 * unplanned
     ));

@@ -1,0 +1,127 @@
+//! `flowkata-cli` as a user runs it: exit codes, messages, and the JSON it prints.
+
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowkata-cli"))
+        .args(args)
+        .output()
+        .expect("flowkata-cli runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn validate_accepts_the_shipped_levels() {
+    let o = cli(&[
+        "validate",
+        "levels/brent.ron",
+        "levels/ten-deploys.ron",
+        "levels/mm1.ron",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn validate_rejects_a_broken_level_with_exit_2_and_one_located_message() {
+    let o = cli(&[
+        "validate",
+        "levels/brent.ron",
+        "tests/broken/unknown_center.ron",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+    assert!(err.contains("tests/broken/unknown_center.ron:19:"), "{err}");
+    assert!(err.contains("arrivals[0].route[1].center"), "{err}");
+}
+
+#[test]
+fn run_json_has_the_documented_fields() {
+    let o = cli(&["run", "brent", "--seed", "4", "--days", "2", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    assert_eq!(v["level"], "brent");
+    assert_eq!(v["seed"], 4);
+    assert_eq!(v["sim_time"], 960.0);
+    let centers = v["centers"].as_array().unwrap();
+    assert_eq!(centers.len(), 4);
+    for key in [
+        "id",
+        "arrivals",
+        "completions",
+        "utilization",
+        "mean_wait",
+        "mean_sojourn",
+        "mean_queue_len",
+        "mean_in_system",
+    ] {
+        assert!(centers[0].get(key).is_some(), "centers[0].{key} missing");
+    }
+    for key in [
+        "throughput_per_day",
+        "lead_time_p50",
+        "lead_time_p85",
+        "deploys_per_day",
+        "change_failure_rate",
+        "mean_time_to_restore",
+        "unplanned_cost",
+    ] {
+        assert!(v["run"].get(key).is_some(), "run.{key} missing");
+    }
+    assert!(v["score"].is_number());
+    assert_eq!(v["state_hash"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn run_is_reproducible_and_commands_change_it() {
+    let hash = |args: &[&str]| {
+        let o = cli(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["state_hash"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let a = hash(&["run", "levels/brent.ron", "--seed", "2", "--json"]);
+    let b = hash(&["run", "brent", "--seed", "2", "--json"]);
+    assert_eq!(a, b, "the file and the embedded level are the same run");
+    let c = hash(&[
+        "run",
+        "brent",
+        "--seed",
+        "2",
+        "--commands",
+        "tests/policies/brent-good.ron",
+        "--json",
+    ]);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn bad_input_exits_2_naming_what_is_wrong() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["run", "no-such-level"], "no-such-level"),
+        (&["run", "brent", "--days", "-3"], "--days"),
+        (
+            &[
+                "run",
+                "brent",
+                "--commands",
+                "tests/broken/unknown_center.ron",
+            ],
+            "tests/broken/unknown_center.ron:",
+        ),
+        (
+            &["run", "tests/broken/zero_batch.ron"],
+            "centers[1].deploy.batch_size",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = cli(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
