@@ -40,7 +40,7 @@ enum Cmd {
         #[arg(long)]
         seed: Option<u64>,
         /// Length of the run in workdays (default: the level's own length).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         days: Option<f64>,
         /// A command log (RON list of timed player commands) to apply during the run.
         #[arg(long)]
