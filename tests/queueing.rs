@@ -52,21 +52,19 @@ fn mm1_mean_queue_wait_matches_theory_and_littles_law_holds() {
             c.utilization
         );
 
-        // Little's law per center, with λ measured on the run itself.
+        // Little's law per center, with λ measured on the run itself: for the whole center
+        // (L = λW) and for its queue (Lq = λWq).
         let lambda_hat = c.arrivals as f64 / r.sim_time;
-        let l_from_w = lambda_hat * c.mean_sojourn;
-        let rel_l = (c.mean_in_system - l_from_w).abs() / c.mean_in_system;
-        assert!(
-            rel_l < 0.02,
-            "seed {seed}: L = {:.4}, λW = {l_from_w:.4}",
-            c.mean_in_system
-        );
-        let lq_from_wq = lambda_hat * c.mean_wait;
-        let rel_lq = (c.mean_queue_len - lq_from_wq).abs() / c.mean_queue_len;
-        assert!(
-            rel_lq < 0.02,
-            "seed {seed}: Lq = {:.4}, λWq = {lq_from_wq:.4}",
-            c.mean_queue_len
-        );
+        for (name, l, w) in [
+            ("L", c.mean_in_system, c.mean_sojourn),
+            ("Lq", c.mean_queue_len, c.mean_wait),
+        ] {
+            let rel = (l - lambda_hat * w).abs() / l;
+            assert!(
+                rel < 0.02,
+                "seed {seed}: {name} = {l:.4}, λ·W = {:.4}",
+                lambda_hat * w
+            );
+        }
     }
 }

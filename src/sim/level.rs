@@ -298,22 +298,24 @@ impl Level {
         Ok(level)
     }
 
-    /// An embedded level by id (`brent`), with its file name.
+    /// An embedded level by id (`brent`).
     pub fn embedded(id: &str) -> Option<Level> {
-        EMBEDDED
-            .iter()
-            .find(|(i, _, _)| *i == id)
-            .map(|(_, file, src)| {
-                Level::parse(file, src).unwrap_or_else(|e| panic!("embedded level is invalid: {e}"))
-            })
+        Level::all_embedded().iter().find(|l| l.id == id).cloned()
     }
 
-    /// All embedded levels, in campaign order.
-    pub fn all_embedded() -> Vec<Level> {
-        EMBEDDED
-            .iter()
-            .filter_map(|(id, _, _)| Level::embedded(id))
-            .collect()
+    /// All embedded levels, in campaign order, parsed once. Their validity is checked by the
+    /// tests (`every_embedded_level_parses`), so a broken one can never ship.
+    pub fn all_embedded() -> &'static [Level] {
+        static LEVELS: std::sync::OnceLock<Vec<Level>> = std::sync::OnceLock::new();
+        LEVELS.get_or_init(|| {
+            EMBEDDED
+                .iter()
+                .map(|(_, file, src)| {
+                    Level::parse(file, src)
+                        .unwrap_or_else(|e| panic!("embedded level is invalid: {e}"))
+                })
+                .collect()
+        })
     }
 
     /// Loads a level from a file path or, if no such file exists, an embedded level id.

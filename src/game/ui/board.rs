@@ -30,19 +30,11 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
                     if i > 0 {
                         ui.label(egui::RichText::new("➡").size(22.0).color(theme::MUTED));
                     }
-                    let stroke = if c.constraint_only {
-                        egui::Stroke::new(2.0, theme::CONSTRAINT)
-                    } else {
-                        ui.visuals().widgets.noninteractive.bg_stroke
-                    };
-                    egui::Frame::group(ui.style())
-                        .stroke(stroke)
-                        .inner_margin(8.0)
-                        .show(ui, |ui| {
-                            ui.set_width(width);
-                            ui.set_min_height(190.0);
-                            ui.vertical(|ui| station(ui, sim, c));
-                        });
+                    card(ui, c.constraint_only).show(ui, |ui| {
+                        ui.set_width(width);
+                        ui.set_min_height(190.0);
+                        ui.vertical(|ui| station(ui, sim, c));
+                    });
                 }
             });
         });
@@ -57,21 +49,25 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
     for row in workers.chunks(per_row) {
         ui.horizontal_top(|ui| {
             for w in row {
-                let stroke = if w.constraint {
-                    egui::Stroke::new(2.5, theme::CONSTRAINT)
-                } else {
-                    ui.visuals().widgets.noninteractive.bg_stroke
-                };
-                egui::Frame::group(ui.style())
-                    .stroke(stroke)
-                    .inner_margin(8.0)
-                    .show(ui, |ui| {
-                        ui.set_width(CARD);
-                        ui.vertical(|ui| person(ui, w, &centers, selected));
-                    });
+                card(ui, w.constraint).show(ui, |ui| {
+                    ui.set_width(CARD);
+                    ui.vertical(|ui| person(ui, w, &centers, selected));
+                });
             }
         });
     }
+}
+
+/// The frame of a station or a person, outlined in the constraint's color when `constraint`.
+fn card(ui: &egui::Ui, constraint: bool) -> egui::Frame {
+    let stroke = if constraint {
+        egui::Stroke::new(2.5, theme::CONSTRAINT)
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    egui::Frame::group(ui.style())
+        .stroke(stroke)
+        .inner_margin(8.0)
 }
 
 /// One work center: its name, WIP, utilization and the items in it.
