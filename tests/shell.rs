@@ -190,3 +190,23 @@ fn launch_options_start_a_level_directly() {
         ("ten-deploys", 77, 4)
     );
 }
+
+#[test]
+fn an_unknown_level_in_a_link_stays_on_the_title_with_a_reason() {
+    let mut app = app();
+    start(&mut app, "bernt", 1);
+    assert_eq!(screen(&app), Screen::Title);
+    let problem = app
+        .world()
+        .get_resource::<flowkata::game::session::StartProblem>();
+    assert!(
+        problem.is_some_and(|p| p.0.contains("bernt") && p.0.contains("brent")),
+        "{problem:?}"
+    );
+    start(&mut app, "brent", 1);
+    assert!(
+        app.world()
+            .get_resource::<flowkata::game::session::StartProblem>()
+            .is_none()
+    );
+}

@@ -38,6 +38,11 @@ impl Session {
     }
 }
 
+/// Why the last request to start a level failed (an unknown id in a shared link), shown on
+/// the title screen.
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub struct StartProblem(pub String);
+
 /// Asks for a level to start (from the title screen, a URL or a test).
 #[derive(Message, Debug, Clone)]
 pub struct StartLevel {
@@ -103,9 +108,20 @@ fn start_level(
         return;
     };
     let Some(level) = Level::embedded(&req.level) else {
-        warn!("unknown level {:?}", req.level);
+        let known: Vec<&str> = Level::all_embedded()
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        let problem = format!(
+            "There is no level {:?}. Levels: {}.",
+            req.level,
+            known.join(", ")
+        );
+        warn!("{problem}");
+        commands.insert_resource(StartProblem(problem));
         return;
     };
+    commands.remove_resource::<StartProblem>();
     let seed = req.seed.unwrap_or(level.seed);
     let mut session = Session::new(level, seed);
     if let Some(s) = req.speed.filter(|s| SPEEDS.contains(s)) {

@@ -1,6 +1,7 @@
 //! Page glue on wasm: hides the page's loading indicator once the first frames are drawn, and
-//! publishes `window.__flowkata` = `{ ready, screen, level, seed, simTime, finished, score }`
-//! for the page and the browser test. Natively it does nothing.
+//! publishes `window.__flowkata` = `{ ready, screen, level, seed, simTime, finished, score,
+//! stateHash }` (the hash once the run has ended) for the page and the browser test. Natively
+//! it does nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
@@ -42,6 +43,9 @@ fn publish_page_state(
         set("simTime", JsValue::from_f64(s.sim.now()));
         set("finished", JsValue::from_bool(s.sim.is_finished()));
         set("score", JsValue::from_f64(s.sim.score()));
+        if s.sim.is_finished() {
+            set("stateHash", JsValue::from_str(&s.sim.state_hash()));
+        }
     }
     let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__flowkata"), &state);
     if ready && *frames == 3 {

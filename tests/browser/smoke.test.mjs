@@ -65,6 +65,11 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
     const end = await play.page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(end.finished, true);
     assert.ok(Number.isFinite(end.score));
+    // Same level, seed and (empty) command log as the native run xtask made with flowkata-cli:
+    // the browser's run must be the same, bit for bit.
+    if (process.env.FLOWKATA_EXPECTED_HASH) {
+      assert.equal(end.stateHash, process.env.FLOWKATA_EXPECTED_HASH, "wasm and native runs differ");
+    }
     await play.page.screenshot({ path: join(SHOTS, "debrief.png") });
     assert.deepEqual(play.problems, { pageErrors: [], foreignRequests: [] });
   } finally {

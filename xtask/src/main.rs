@@ -270,6 +270,9 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
+    // The browser test plays brent with seed 3 and no commands to the end; the native core's
+    // state hash for the same run must match the one the page reports.
+    let expected_hash = native_state_hash(&["run", "brent", "--seed", "3", "--json"])?;
     // The web bundle in a real browser.
     let dir = build_web("web")?;
     let listener = TcpListener::bind("127.0.0.1:0")?;
@@ -287,7 +290,8 @@ fn test() -> Result<()> {
         .current_dir(root().join("tests/browser"))
         .env("FLOWKATA_URL", format!("http://127.0.0.1:{port}/"))
         .env("FLOWKATA_SHOTS", target_dir().join("browser"))
-        .env("CHROMIUM", CHROMIUM));
+        .env("CHROMIUM", CHROMIUM)
+        .env("FLOWKATA_EXPECTED_HASH", &expected_hash));
     server.unblock();
     let _ = handle.join();
     result?;
@@ -296,4 +300,35 @@ fn test() -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Runs `flowkata-cli` (natively, without Bevy) and returns the `state_hash` of its JSON.
+fn native_state_hash(args: &[&str]) -> Result<String> {
+    let out = cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--no-default-features",
+            "--bin",
+            "flowkata-cli",
+            "--",
+        ])
+        .args(args)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "flowkata-cli {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let key = "\"state_hash\": \"";
+    let start = text
+        .find(key)
+        .context("flowkata-cli printed no state_hash")?
+        + key.len();
+    Ok(text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect())
 }

@@ -5,7 +5,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::input::UiHasKeyboardFocus;
 use super::screens::Screen;
-use super::session::{PlayerCommand, Session, StartLevel, TimeControl};
+use super::session::{PlayerCommand, Session, StartLevel, StartProblem, TimeControl};
 
 mod board;
 mod controls;
@@ -78,13 +78,14 @@ fn track_keyboard_focus(
 
 fn title_screen(
     mut contexts: EguiContexts,
+    problem: Option<Res<StartProblem>>,
     mut choices: ResMut<TitleChoices>,
     mut start: MessageWriter<StartLevel>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     egui::CentralPanel::default().show(&mut root, |ui| {
-        if let Some(req) = title::show(ui, &mut choices) {
+        if let Some(req) = title::show(ui, &mut choices, problem.as_deref()) {
             start.write(req);
         }
     });

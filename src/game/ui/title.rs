@@ -3,18 +3,26 @@
 use bevy_egui::egui;
 
 use super::TitleChoices;
-use crate::game::session::StartLevel;
+use crate::game::session::{StartLevel, StartProblem};
 use crate::game::theme;
 use crate::sim::Level;
 
 /// Draws the title screen; returns a level to start when the player picks one.
-pub(super) fn show(ui: &mut egui::Ui, choices: &mut TitleChoices) -> Option<StartLevel> {
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    choices: &mut TitleChoices,
+    problem: Option<&StartProblem>,
+) -> Option<StartLevel> {
     let mut start = None;
     ui.vertical_centered(|ui| {
         ui.add_space(24.0);
         ui.heading(egui::RichText::new("flowkata").size(40.0).strong());
         ui.label("Parts Unlimited, IT Operations. You are Bill Palmer: keep the work flowing.");
         ui.add_space(16.0);
+        if let Some(StartProblem(msg)) = problem {
+            ui.colored_label(theme::ALARM, msg);
+            ui.add_space(8.0);
+        }
     });
     ui.horizontal(|ui| {
         ui.label("Seed:");
