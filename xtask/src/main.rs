@@ -289,7 +289,8 @@ fn test() -> Result<()> {
         .args(["--test", "--test-reporter=spec", "smoke.test.mjs"])
         .current_dir(root().join("tests/browser"))
         .env("FLOWKATA_URL", format!("http://127.0.0.1:{port}/"))
-        .env("FLOWKATA_SHOTS", target_dir().join("browser"))
+        // Screenshots always go to the clone's own target/, wherever CARGO_TARGET_DIR points.
+        .env("FLOWKATA_SHOTS", root().join("target/browser"))
         .env("CHROMIUM", CHROMIUM)
         .env("FLOWKATA_EXPECTED_HASH", &expected_hash));
     server.unblock();
