@@ -16,6 +16,7 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
     if session.paused {
         ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume");
     }
+    outage_banner(ui, sim, selected);
     legend(ui);
     ui.add_space(6.0);
 
@@ -171,6 +172,45 @@ fn person(
         skills.push("outages");
     }
     ui.colored_label(theme::MUTED, skills.join(", "));
+}
+
+/// A banner across the board while production is down: how many outages, what they cost
+/// per hour, and a link to select the oldest for triage.
+fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOutage) {
+    let open: Vec<_> = sim
+        .outages()
+        .iter()
+        .filter(|o| o.resolved_at.is_none())
+        .collect();
+    let Some(oldest) = open.first() else { return };
+    let per_hour = sim
+        .level()
+        .outages
+        .as_ref()
+        .map_or(0.0, |o| o.cost_per_hour)
+        * open.len() as f64;
+    egui::Frame::new()
+        .fill(theme::ALARM.linear_multiply(0.25))
+        .stroke(egui::Stroke::new(1.5, theme::ALARM))
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "⚠ {} outage{} open: losing {} per hour",
+                        open.len(),
+                        if open.len() == 1 { "" } else { "s" },
+                        theme::money(per_hour)
+                    ))
+                    .color(egui::Color32::WHITE)
+                    .strong(),
+                );
+                if ui.link(format!("triage #{}", oldest.id)).clicked() {
+                    selected.0 = Some(oldest.id);
+                }
+            });
+        });
+    ui.add_space(4.0);
 }
 
 fn legend(ui: &mut egui::Ui) {

@@ -13,6 +13,12 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWrite
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.heading(&sim.level().title);
+        ui.colored_label(theme::MUTED, format!("seed {}", sim.seed()))
+            .on_hover_text(format!(
+                "Share this run: ?level={}&seed={}",
+                sim.level().id,
+                sim.seed()
+            ));
         ui.separator();
         ui.label(
             egui::RichText::new(sim.level().calendar.format(sim.now()))
