@@ -148,13 +148,19 @@ impl CenterState {
     }
     /// Brings the time-weighted areas up to `now` before the state changes.
     fn touch(&mut self, now: SimTime) {
-        let dt = now - self.stats.last_change;
+        self.stats = self.stats_at(now);
+    }
+    /// The stats with the time-weighted areas integrated up to `now`, leaving `self` as is.
+    fn stats_at(&self, now: SimTime) -> CenterStats {
+        let mut s = self.stats.clone();
+        let dt = now - s.last_change;
         if dt > 0.0 {
-            self.stats.area_queue += self.queue.len() as f64 * dt;
-            self.stats.area_in_system += self.wip() as f64 * dt;
-            self.stats.area_busy += self.busy_workers as f64 * dt;
-            self.stats.last_change = now;
+            s.area_queue += self.queue.len() as f64 * dt;
+            s.area_in_system += self.wip() as f64 * dt;
+            s.area_busy += self.busy_workers as f64 * dt;
+            s.last_change = now;
         }
+        s
     }
 }
 
@@ -675,9 +681,7 @@ impl Simulation {
     }
 
     pub(crate) fn center_stats_now(&self, c: usize) -> CenterStats {
-        let mut s = self.centers[c].clone();
-        s.touch(self.now);
-        s.stats
+        self.centers[c].stats_at(self.now)
     }
 
     pub(crate) fn center_servers(&self, c: usize) -> u32 {

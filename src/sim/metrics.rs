@@ -196,7 +196,7 @@ impl RunReport {
                     id: level.centers[c].id.clone(),
                     arrivals: s.arrivals,
                     completions: s.completions,
-                    utilization: per(s.area_busy) / f64::from(sim.center_servers(c)),
+                    utilization: sim.center_utilization(c),
                     mean_wait: mean(s.sum_wait, s.started),
                     mean_sojourn: mean(s.sum_sojourn, s.completions),
                     mean_queue_len: per(s.area_queue),

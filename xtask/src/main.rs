@@ -9,7 +9,6 @@
 //! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -275,13 +274,15 @@ fn test() -> Result<()> {
     let expected_hash = native_state_hash(&["run", "brent", "--seed", "3", "--json"])?;
     // The web bundle in a real browser.
     let dir = build_web("web")?;
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    drop(listener);
     let server = std::sync::Arc::new(
-        tiny_http::Server::http(("127.0.0.1", port))
+        tiny_http::Server::http("127.0.0.1:0")
             .map_err(|e| anyhow::anyhow!("cannot serve the bundle: {e}"))?,
     );
+    let port = server
+        .server_addr()
+        .to_ip()
+        .context("the test server has no IP address")?
+        .port();
     let s = server.clone();
     let serve_dir = dir.clone();
     let handle = std::thread::spawn(move || serve_requests(&s, &serve_dir));
