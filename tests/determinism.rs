@@ -18,7 +18,11 @@ fn live_session(frames: &[f64]) -> Simulation {
             sim.apply(Action::ProtectConstraint { on: true }).unwrap();
         }
         if i == 7 {
-            sim.apply(Action::SetBatchSize { size: 1 }).unwrap();
+            sim.apply(Action::SetBatchSize {
+                size: 1,
+                center: None,
+            })
+            .unwrap();
         }
         if i == 9 {
             sim.apply(Action::SetWipLimit {

@@ -137,7 +137,10 @@ fn triage_defers_reassigns_and_refuses_the_impossible() {
             center: "deploy".into(),
             limit: Some(3),
         },
-        Action::SetBatchSize { size: 0 },
+        Action::SetBatchSize {
+            size: 0,
+            center: None,
+        },
     ];
     for a in bad {
         assert!(sim.apply(a.clone()).is_err(), "{a:?} should be refused");
@@ -287,7 +290,10 @@ fn batch_size_sets_how_many_changes_each_deploy_releases() {
     assert_eq!(four.run.completed["Change"], 44);
     let cmd = [flowkata::sim::Command {
         at: 0.0,
-        action: Action::SetBatchSize { size: 1 },
+        action: Action::SetBatchSize {
+            size: 1,
+            center: None,
+        },
     }];
     let one = Simulation::replay(level(src), 1, &cmd).unwrap().report();
     assert_eq!(one.run.deploys, 47);

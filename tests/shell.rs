@@ -70,7 +70,10 @@ fn player_commands_reach_the_simulation_and_are_logged() {
     let mut app = app();
     start(&mut app, "ten-deploys", 2);
     app.world_mut()
-        .write_message(PlayerCommand(Action::SetBatchSize { size: 3 }));
+        .write_message(PlayerCommand(Action::SetBatchSize {
+            size: 3,
+            center: None,
+        }));
     app.world_mut()
         .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
     app.update();
@@ -155,7 +158,10 @@ fn a_run_in_the_shell_equals_the_replay_of_its_command_log() {
     for i in 0..4000 {
         if i == 30 {
             app.world_mut()
-                .write_message(PlayerCommand(Action::SetBatchSize { size: 2 }));
+                .write_message(PlayerCommand(Action::SetBatchSize {
+                    size: 2,
+                    center: None,
+                }));
         }
         app.update();
         if screen(&app) == Screen::Debrief {

@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::InputError;
+use super::level::ReleaseRule;
 
 /// What the player decides.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,8 +24,13 @@ pub enum Action {
     /// queued, in service or done and waiting to move on. Not allowed on the deploy step,
     /// whose batch size governs it.
     SetWipLimit { center: String, limit: Option<u32> },
-    /// Sets the deploy batch size: how many changes gather before a deploy starts.
-    SetBatchSize { size: u32 },
+    /// Sets the batch size of a batch center, or with no `center` of the deploy step: how
+    /// many items gather before a batch starts.
+    SetBatchSize {
+        size: u32,
+        #[serde(default)]
+        center: Option<String>,
+    },
     /// Decides who handles an outage (by its id, as shown on the board).
     Triage { outage: u64, to: Assignee },
     /// Protects the constraint: constraint workers take only work no one else can do, and
@@ -32,6 +38,33 @@ pub enum Action {
     ProtectConstraint { on: bool },
     /// Holds new work in the backlog (`true`) or releases it into the value stream (`false`).
     HoldWork { hold: bool },
+    /// Funds one round of an improvement (its id in the level's `improvements`).
+    FundImprovement { id: String },
+    /// Reserves a share of every worker's time for improvement work, 0–0.5 ("20% time").
+    SetImprovementShare { share: f64 },
+    /// Sets how often the change advisory board meets, in workdays between meetings.
+    SetBoardInterval { every_days: f64 },
+    /// Pre-approves standard changes (`true`): they no longer wait for the board.
+    PreApproveStandard { on: bool },
+    /// Lets changes bypass the board (`true`), where the level allows it: they deploy
+    /// without waiting, but are missing from the recent-change list when diagnosing.
+    BypassBoard { on: bool },
+    /// Sets the release rule: push, or drum-buffer-rope with a buffer.
+    SetRelease { rule: ReleaseRule },
+    /// Freezes project work (`true`): business and internal projects are neither released
+    /// nor started; changes, outages and improvements go on.
+    Freeze { on: bool },
+    /// Accepts (`true`) or refuses new work of an arrival stream (by its name).
+    SetIntake { stream: String, accept: bool },
+    /// Refuses an item waiting in the backlog (by id): it leaves without being done.
+    Refuse { item: u64 },
+    /// Expedites an item (by id) not yet in service: it goes ahead of all other work at
+    /// every queue, at a cost in technical debt.
+    Expedite { item: u64 },
+    /// Has items skip a skippable step (`true`), at a cost in technical debt per item.
+    SkipStep { center: String, on: bool },
+    /// Holds a blameless postmortem of a fixed outage (by id).
+    Postmortem { outage: u64 },
 }
 
 /// Who takes an outage.

@@ -11,7 +11,9 @@ use super::rng::RandomStream;
 /// A distribution of non-negative durations, in sim minutes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Dist {
-    /// Always `mean`. Written `Fixed(30.0)`.
+    /// Always this value (deterministic, coefficient of variation 0). Written `Fixed(30.0)`
+    /// or `Deterministic(30.0)`.
+    #[serde(alias = "Deterministic")]
     Fixed(f64),
     /// Exponential with the given mean (coefficient of variation 1): memoryless service or
     /// Poisson arrivals. Written `Exponential(mean: 30.0)`.
@@ -21,6 +23,18 @@ pub enum Dist {
     /// Lognormal with the given mean and coefficient of variation `cv` (standard deviation /
     /// mean): the long right tail of knowledge work. Written `LogNormal(mean: 60.0, cv: 0.8)`.
     LogNormal { mean: f64, cv: f64 },
+    /// Gamma with the given mean and coefficient of variation: shape k = 1/cv², scale
+    /// θ = mean·cv². cv = 1 is the exponential, cv → 0 the deterministic, and an integer
+    /// 1/cv² the Erlang-k of k phases. Written `Gamma(mean: 60.0, cv: 0.5)`.
+    Gamma { mean: f64, cv: f64 },
+    /// An empirical table: one of `values` (sim minutes), drawn with probability proportional
+    /// to its entry in `weights` (all equally likely when `weights` is empty). For observed
+    /// durations: `Empirical(values: [15.0, 30.0, 240.0], weights: [6.0, 3.0, 1.0])`.
+    Empirical {
+        values: Vec<f64>,
+        #[serde(default)]
+        weights: Vec<f64>,
+    },
 }
 
 impl Dist {
@@ -36,6 +50,34 @@ impl Dist {
                 let mu = libm::log(mean) - sigma2 / 2.0;
                 libm::exp(mu + libm::sqrt(sigma2) * rng.standard_normal())
             }
+            Dist::Gamma { mean, cv } => {
+                if cv == 0.0 {
+                    return mean;
+                }
+                let shape = 1.0 / (cv * cv);
+                mean * cv * cv * standard_gamma(shape, rng)
+            }
+            Dist::Empirical {
+                ref values,
+                ref weights,
+            } => {
+                let i = if weights.is_empty() {
+                    ((rng.uniform() * values.len() as f64) as usize).min(values.len() - 1)
+                } else {
+                    let total: f64 = weights.iter().sum();
+                    let mut u = rng.uniform() * total;
+                    let mut pick = values.len() - 1;
+                    for (i, w) in weights.iter().enumerate() {
+                        if u < *w {
+                            pick = i;
+                            break;
+                        }
+                        u -= w;
+                    }
+                    pick
+                };
+                values[i]
+            }
         }
     }
 
@@ -45,6 +87,46 @@ impl Dist {
             Dist::Fixed(v) => v,
             Dist::Exponential { mean } | Dist::LogNormal { mean, .. } => mean,
             Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Gamma { mean, .. } => mean,
+            Dist::Empirical {
+                ref values,
+                ref weights,
+            } => {
+                if weights.is_empty() {
+                    values.iter().sum::<f64>() / values.len().max(1) as f64
+                } else {
+                    let total: f64 = weights.iter().sum();
+                    values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / total
+                }
+            }
+        }
+    }
+
+    /// The coefficient of variation (standard deviation / mean); 0 when the mean is 0.
+    pub fn cv(&self) -> f64 {
+        let m = self.mean();
+        if m == 0.0 {
+            return 0.0;
+        }
+        match *self {
+            Dist::Fixed(_) => 0.0,
+            Dist::Exponential { .. } => 1.0,
+            Dist::Uniform { min, max } => (max - min) / (libm::sqrt(12.0) * m),
+            Dist::LogNormal { cv, .. } | Dist::Gamma { cv, .. } => cv,
+            Dist::Empirical {
+                ref values,
+                ref weights,
+            } => {
+                let w = |i: usize| if weights.is_empty() { 1.0 } else { weights[i] };
+                let total: f64 = (0..values.len()).map(w).sum();
+                let var = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| w(i) * (v - m) * (v - m))
+                    .sum::<f64>()
+                    / total;
+                libm::sqrt(var) / m
+            }
         }
     }
 
@@ -71,10 +153,65 @@ impl Dist {
                 }
                 Ok(())
             }
-            Dist::LogNormal { mean, cv } => {
+            Dist::LogNormal { mean, cv } | Dist::Gamma { mean, cv } => {
                 finite_pos("mean", mean, false)?;
-                finite_pos("cv", cv, true)
+                finite_pos("cv", cv, true)?;
+                if cv > 10.0 {
+                    return Err(format!("cv must be at most 10, got {cv}"));
+                }
+                Ok(())
             }
+            Dist::Empirical {
+                ref values,
+                ref weights,
+            } => {
+                if values.is_empty() {
+                    return Err("an empirical table needs at least one value".into());
+                }
+                for v in values {
+                    finite_pos("every value", *v, true)?;
+                }
+                if !weights.is_empty() {
+                    if weights.len() != values.len() {
+                        return Err(format!(
+                            "weights has {} entries but values has {}: give one weight per value",
+                            weights.len(),
+                            values.len()
+                        ));
+                    }
+                    for w in weights {
+                        finite_pos("every weight", *w, true)?;
+                    }
+                    if weights.iter().sum::<f64>() <= 0.0 {
+                        return Err("the weights must not all be 0".into());
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A draw from the gamma distribution with the given shape and scale 1, by Marsaglia and
+/// Tsang, "A simple method for generating gamma variables", ACM TOMS 26(3), 2000. Shapes
+/// below 1 use their boost: Gamma(k) = Gamma(k + 1) · U^(1/k).
+fn standard_gamma(shape: f64, rng: &mut RandomStream) -> f64 {
+    if shape < 1.0 {
+        let u = rng.uniform_open0();
+        return standard_gamma(shape + 1.0, rng) * libm::pow(u, 1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / libm::sqrt(9.0 * d);
+    loop {
+        let x = rng.standard_normal();
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = rng.uniform_open0();
+        if libm::log(u) < 0.5 * x * x + d - d * v + d * libm::log(v) {
+            return d * v;
         }
     }
 }
@@ -117,6 +254,43 @@ mod tests {
     }
 
     #[test]
+    fn gamma_has_its_mean_and_cv_above_and_below_shape_one() {
+        // cv 0.5: shape 4 (the main branch); cv 2: shape 0.25 (the boost branch).
+        for cv in [0.5, 2.0] {
+            let (m, got) = sample_mean_and_cv(&Dist::Gamma { mean: 40.0, cv }, 400_000);
+            assert!((m / 40.0 - 1.0).abs() < 0.03, "cv {cv}: mean {m}");
+            assert!((got / cv - 1.0).abs() < 0.05, "cv {cv}: sample cv {got}");
+            assert!((Dist::Gamma { mean: 40.0, cv }.cv() - cv).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn empirical_draws_each_value_in_proportion_to_its_weight() {
+        let d = Dist::Empirical {
+            values: vec![10.0, 20.0, 100.0],
+            weights: vec![6.0, 3.0, 1.0],
+        };
+        let mut rng = RandomStream::new(5, Stream::Efforts(1));
+        let n = 100_000;
+        let mut counts = [0usize; 3];
+        for _ in 0..n {
+            let x = d.sample(&mut rng);
+            counts[[10.0, 20.0, 100.0].iter().position(|v| *v == x).unwrap()] += 1;
+        }
+        // Binomial standard error at p = 0.1, n = 1e5 is 0.00095; 0.005 is over 5 of them.
+        for (c, p) in counts.iter().zip([0.6, 0.3, 0.1]) {
+            assert!((*c as f64 / n as f64 - p).abs() < 0.005, "{counts:?}");
+        }
+        assert!((d.mean() - (6.0 + 6.0 + 10.0)).abs() < 1e-12);
+        let equal = Dist::Empirical {
+            values: vec![1.0, 3.0],
+            weights: vec![],
+        };
+        assert_eq!(equal.mean(), 2.0);
+        assert!((equal.cv() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
     fn uniform_and_fixed() {
         let (m, _) = sample_mean_and_cv(
             &Dist::Uniform {
@@ -143,6 +317,19 @@ mod tests {
             }
             .check()
             .is_ok()
+        );
+        let table = |values: Vec<f64>, weights: Vec<f64>| Dist::Empirical { values, weights };
+        assert!(table(vec![], vec![]).check().is_err());
+        assert!(table(vec![1.0, 2.0], vec![1.0]).check().is_err());
+        assert!(table(vec![1.0], vec![0.0]).check().is_err());
+        assert!(table(vec![-1.0], vec![]).check().is_err());
+        assert!(
+            Dist::Gamma {
+                mean: 1.0,
+                cv: -0.1
+            }
+            .check()
+            .is_err()
         );
     }
 }

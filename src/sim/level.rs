@@ -81,12 +81,314 @@ pub struct Level {
     pub workers: Vec<WorkerSpec>,
     /// Streams of arriving work.
     pub arrivals: Vec<ArrivalSpec>,
-    /// Base-rate outages and the cost of unplanned work. Absent: no outages at all.
+    /// Base-rate outages, the incident procedure and the cost of unplanned work. Absent: no
+    /// outages at all.
     #[serde(default)]
     pub outages: Option<OutageSpec>,
+    /// The production systems that changes touch and outages strike. Absent: one system,
+    /// `production`.
+    #[serde(default)]
+    pub systems: Vec<String>,
+    /// Change management: risk classes, the change advisory board, collisions, off-board
+    /// changes. Absent: every change deploys as soon as its batch is full, at its base risk.
+    #[serde(default)]
+    pub changes: Option<ChangeSpec>,
+    /// Improvement work the player can fund (internal IT projects that change the system).
+    #[serde(default)]
+    pub improvements: Vec<ImprovementSpec>,
+    /// Initial share of every worker's time reserved for improvement work, 0–0.5 (the
+    /// "20% time" dial). Default 0: improvements compete with planned work, oldest first.
+    #[serde(default)]
+    pub improvement_share: f64,
+    /// Technical debt. Absent: none, and rushing work costs nothing later.
+    #[serde(default)]
+    pub debt: Option<DebtSpec>,
+    /// How work is released from the backlog into the value stream.
+    #[serde(default)]
+    pub release: ReleaseSpec,
+    /// The Westrum organisational culture: how fast outage signals reach people, and
+    /// whether postmortems happen.
+    #[serde(default)]
+    pub culture: Culture,
     /// Money weights and star thresholds.
     #[serde(default)]
     pub scoring: ScoringSpec,
+}
+
+/// Westrum's typology of organisational culture (R. Westrum, "A typology of organisation
+/// cultures", *Quality and Safety in Health Care* 13, 2004), as DORA uses it. The culture
+/// multiplies the time to detect an outage (how fast bad news travels) and decides what a
+/// blameless postmortem achieves; the table is in `docs/levels.md`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Culture {
+    /// Power-oriented: messengers are shot. Detection takes 3× as long, and postmortems do
+    /// not happen (nobody admits to a failure).
+    Pathological,
+    /// Rule-oriented: messengers are neglected. Detection takes 1.5× as long; postmortems
+    /// take 1.5× the work and achieve half their effect (they end in a new rule).
+    Bureaucratic,
+    /// Performance-oriented: messengers are trained. Detection at its level-given time;
+    /// postmortems at full effect.
+    #[default]
+    Generative,
+}
+
+impl Culture {
+    /// All three, from worst to best.
+    pub const ALL: [Culture; 3] = [
+        Culture::Pathological,
+        Culture::Bureaucratic,
+        Culture::Generative,
+    ];
+
+    /// Factor on the time to detect an outage.
+    pub fn detection_factor(self) -> f64 {
+        match self {
+            Culture::Pathological => 3.0,
+            Culture::Bureaucratic => 1.5,
+            Culture::Generative => 1.0,
+        }
+    }
+
+    /// Factor on the work of a postmortem; `None`: postmortems do not happen.
+    pub fn postmortem_work_factor(self) -> Option<f64> {
+        match self {
+            Culture::Pathological => None,
+            Culture::Bureaucratic => Some(1.5),
+            Culture::Generative => Some(1.0),
+        }
+    }
+
+    /// Share of a postmortem's effect that is achieved, 0–1.
+    pub fn postmortem_effect(self) -> f64 {
+        match self {
+            Culture::Pathological => 0.0,
+            Culture::Bureaucratic => 0.5,
+            Culture::Generative => 1.0,
+        }
+    }
+
+    /// A short human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Culture::Pathological => "Pathological",
+            Culture::Bureaucratic => "Bureaucratic",
+            Culture::Generative => "Generative",
+        }
+    }
+}
+
+/// The risk class of a change: how likely it is to break production, and whether it must
+/// wait for the change advisory board.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Risk {
+    /// Routine, well-understood: may be pre-approved.
+    Standard,
+    /// Needs the board's approval.
+    Medium,
+    /// Needs the board's approval.
+    High,
+}
+
+impl Risk {
+    /// All three, lowest first.
+    pub const ALL: [Risk; 3] = [Risk::Standard, Risk::Medium, Risk::High];
+}
+
+/// The mix of risk classes in an arrival stream: weights, not necessarily summing to 1.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskMix {
+    /// Weight of standard changes. Default 1.
+    #[serde(default = "one")]
+    pub standard: f64,
+    /// Weight of medium-risk changes. Default 0.
+    #[serde(default)]
+    pub medium: f64,
+    /// Weight of high-risk changes. Default 0.
+    #[serde(default)]
+    pub high: f64,
+}
+
+impl Default for RiskMix {
+    fn default() -> Self {
+        Self {
+            standard: 1.0,
+            medium: 0.0,
+            high: 0.0,
+        }
+    }
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Change management. Every item that reaches the deploy step is a change to production.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeSpec {
+    /// Factor on the deploy step's per-change failure probability p, by risk class
+    /// `(standard, medium, high)`. Default `(1.0, 2.0, 4.0)`.
+    #[serde(default = "default_risk_factors")]
+    pub risk_factors: [f64; 3],
+    /// The change advisory board (CAB). Absent: no board; every change deploys unreviewed.
+    #[serde(default)]
+    pub board: Option<BoardSpec>,
+    /// Two changes to the same system deployed within this many sim minutes of each other
+    /// collide. Default 0: only changes in the same deploy batch.
+    #[serde(default)]
+    pub collision_window: f64,
+    /// Probability that one collision (a pair of changes to one system in one window)
+    /// breaks production, on top of the changes' own risk. Default 0.
+    #[serde(default)]
+    pub collision_probability: f64,
+    /// Whether the player may let changes bypass the board (under pressure). Default false.
+    #[serde(default)]
+    pub off_board_allowed: bool,
+    /// Factor on an outage's diagnosis work when a change deployed off the board within the
+    /// last workday is not on the recent-change list. Default 2.
+    #[serde(default = "default_off_board_factor")]
+    pub off_board_diagnosis_factor: f64,
+}
+
+fn default_risk_factors() -> [f64; 3] {
+    [1.0, 2.0, 4.0]
+}
+fn default_off_board_factor() -> f64 {
+    2.0
+}
+
+/// The change advisory board: it meets on a schedule and approves the changes waiting for
+/// it. Medium- and high-risk changes always wait for it; standard changes too, unless
+/// pre-approved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardSpec {
+    /// Workdays between meetings (0.25 = four times a day). The player can change it.
+    pub every_days: f64,
+    /// Sim minutes into the first day of the first meeting. Default 0 (the start of day 1).
+    #[serde(default)]
+    pub first_at: f64,
+    /// Most changes approved per meeting; the rest wait for the next one. Absent: all.
+    #[serde(default)]
+    pub approvals_per_meeting: Option<u32>,
+    /// Whether standard changes are pre-approved at the start. The player can change it.
+    #[serde(default)]
+    pub pre_approve_standard: bool,
+}
+
+/// Who may do a piece of improvement work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Doer {
+    /// Any worker.
+    Anyone,
+    /// Only constraint workers (Brent): paid with the constraint's time.
+    Constraint,
+    /// Workers with this skill (a center id or `outages`).
+    Skill(String),
+}
+
+/// What a finished improvement changes in the system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Deployment automation (SMED): multiplies the setup (changeover) time of the batches
+    /// at `center` by `factor`.
+    SetupTime { center: String, factor: f64 },
+    /// Test automation: multiplies the per-change failure probability p by `factor`.
+    DefectRate { factor: f64 },
+    /// Documenting the constraint's knowledge: each of `learners` gains `step` speed at
+    /// each of `skills` (center ids or `outages`), up to `max_speed`.
+    ShareKnowledge {
+        learners: Vec<String>,
+        skills: Vec<String>,
+        step: f64,
+        max_speed: f64,
+    },
+    /// Monitoring: multiplies the time to detect an outage by `factor`.
+    Detection { factor: f64 },
+    /// Paying down technical debt: removes this many debt points.
+    PayDebt { points: f64 },
+    /// Nothing but the work itself.
+    Nothing,
+}
+
+/// A kind of improvement work (an internal IT project that changes the system).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImprovementSpec {
+    /// Identifier, used in commands: `deploy-automation`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One sentence for the controls: what it does.
+    #[serde(default)]
+    pub description: String,
+    /// Work of one round, in sim minutes at nominal speed (a worker's speed at their
+    /// fastest skill that qualifies).
+    pub work: Dist,
+    /// Who may do it.
+    pub by: Doer,
+    /// What one finished round changes.
+    pub effect: Effect,
+    /// How many rounds can be done in a run; each has the full effect again. Default 1.
+    #[serde(default = "one_u32")]
+    pub max_rounds: u32,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+/// Technical debt, in points. It raises the base outage rate by `outage_rate_per_point`
+/// per point, and compounds: it grows by `interest_per_day` (a fraction) each workday.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebtSpec {
+    /// Debt at the start, points. Default 0.
+    #[serde(default)]
+    pub initial: f64,
+    /// Continuous growth rate per workday: debt D grows as D·e^(r·t/day). Default 0.
+    #[serde(default)]
+    pub interest_per_day: f64,
+    /// Points added each time an item skips a skippable step (skipped QA). Default 0.
+    #[serde(default)]
+    pub per_skipped_step: f64,
+    /// Points added for each expedited item. Default 0.
+    #[serde(default)]
+    pub per_expedite: f64,
+    /// WIP above which the value stream counts as overloaded. Absent: never.
+    #[serde(default)]
+    pub overload_wip: Option<u32>,
+    /// Points added per sim hour of overload. Default 0.
+    #[serde(default)]
+    pub per_overload_hour: f64,
+    /// Relative increase of the base outage rate per point: rate = base × (1 + k·D).
+    pub outage_rate_per_point: f64,
+}
+
+/// How work leaves the backlog.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseSpec {
+    /// The initial release rule. Default `Push`.
+    #[serde(default)]
+    pub rule: ReleaseRule,
+    /// The drum of drum-buffer-rope: the constraint's center. Absent: the first center that
+    /// only constraint workers staff.
+    #[serde(default)]
+    pub drum: Option<String>,
+}
+
+/// The release rule (Goldratt's drum-buffer-rope, *The Goal*, 1984, versus push).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReleaseRule {
+    /// Everything that arrives enters the value stream at once (WIP limits permitting).
+    #[default]
+    Push,
+    /// Work is released only while fewer than `buffer` released items still have the drum
+    /// (the constraint's center) ahead of them: the rope ties release to the drum's pace.
+    DrumBufferRope { buffer: u32 },
 }
 
 fn default_seed() -> u64 {
@@ -161,12 +463,40 @@ pub struct CenterSpec {
     /// Makes this the deploy step: it releases changes in batches.
     #[serde(default)]
     pub deploy: Option<DeploySpec>,
+    /// Most items that may wait in the queue (not counting those in service). When it is
+    /// full, an upstream worker who finishes an item bound here keeps it in their slot
+    /// (blocking after service), and new arrivals wait in the backlog. Absent: unlimited.
+    #[serde(default)]
+    pub buffer: Option<u32>,
+    /// Serves items in batches (a batch process: an oven, a test run, a release train).
+    /// Not with `deploy`, whose batch it already is.
+    #[serde(default)]
+    pub batch: Option<BatchSpec>,
+    /// Whether the player may have items skip this step (skipped QA), at a cost in
+    /// technical debt. Default false.
+    #[serde(default)]
+    pub skippable: bool,
+}
+
+/// A batch process: one worker serves `size` items together, taking `setup` plus the items'
+/// efforts at this step, back to back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSpec {
+    /// Items per batch; a batch starts only when this many are waiting. The player can
+    /// change it.
+    pub size: u32,
+    /// Setup (changeover) time of one batch, sim minutes. Default 0.
+    #[serde(default = "zero_effort")]
+    pub setup: Dist,
 }
 
 /// The deploy step. Items reaching it wait until a batch of `batch_size` has gathered; a worker
-/// then deploys the batch, taking `setup + n × per_change` minutes. A deploy of `n` changes
-/// fails with probability `1 − (1 − failure_probability)^n`, and a failed deploy raises an
-/// outage.
+/// then deploys the batch, taking `setup + n × per_item` minutes plus the items' efforts at
+/// this step. A deploy of `n` changes with per-change failure probabilities `p_i` (the base
+/// `failure_probability` times the factors of risk class, recurrence and test automation)
+/// and `k` collisions fails with probability `1 − Π(1 − p_i)·(1 − q)^k`; a failed deploy
+/// raises an outage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploySpec {
@@ -210,6 +540,28 @@ pub struct ArrivalSpec {
     /// Money earned when an item completes its route. Default 0.
     #[serde(default)]
     pub value: f64,
+    /// Due date, in workdays after arrival (business projects). Absent: no due date.
+    #[serde(default)]
+    pub due_days: Option<f64>,
+    /// Money earned instead of `value` when an item completes after its due date.
+    /// Default 0.
+    #[serde(default)]
+    pub late_value: f64,
+    /// The mix of risk classes of this stream's changes (drawn on arrival).
+    #[serde(default)]
+    pub risk: RiskMix,
+    /// The systems (ids from the level's `systems`) this stream's changes touch; each item
+    /// touches one, drawn uniformly on arrival. Empty: any of the level's systems.
+    #[serde(default)]
+    pub systems: Vec<String>,
+    /// An improvement (an id in `improvements`) whose effect each completed item has:
+    /// internal IT projects that change the system when finished.
+    #[serde(default)]
+    pub improvement: Option<String>,
+    /// Whether an arrival that finds the first center full (its WIP limit or buffer) is
+    /// lost rather than kept in the backlog: a loss system such as M/M/1/K. Default false.
+    #[serde(default)]
+    pub lost_when_full: bool,
 }
 
 /// One step of a route.
@@ -218,8 +570,8 @@ pub struct ArrivalSpec {
 pub struct StepSpec {
     /// The center id.
     pub center: String,
-    /// Work at nominal speed, in sim minutes. Ignored at the deploy step, whose duration is its
-    /// setup plus `per_item` work.
+    /// Work at nominal speed, in sim minutes. At a batch or deploy step the batch takes its
+    /// setup plus the efforts of its items. Default 0.
     #[serde(default = "zero_effort")]
     pub effort: Dist,
 }
@@ -243,6 +595,29 @@ pub struct OutageSpec {
     pub fix_effort_per_change: f64,
     /// Money lost per hour (60 sim minutes) while an outage is unresolved.
     pub cost_per_hour: f64,
+    /// Time from the failure until someone notices, sim minutes, before the culture's and
+    /// monitoring's factors. Nobody works on an undetected outage. Default 0.
+    #[serde(default = "zero_effort")]
+    pub detect: Dist,
+    /// Diagnosis work before the fix, sim minutes at nominal speed. Longer when an
+    /// off-board change is missing from the recent-change list. Default 0.
+    #[serde(default = "zero_effort")]
+    pub diagnose: Dist,
+    /// Blameless postmortems. Absent: the player cannot hold them.
+    #[serde(default)]
+    pub postmortem: Option<PostmortemSpec>,
+}
+
+/// A blameless postmortem of a fixed outage: it costs work and lowers the recurrence of
+/// failures of that system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostmortemSpec {
+    /// Work, sim minutes at nominal speed, done by a worker who fixes outages.
+    pub work: Dist,
+    /// Factor on the failure rate of the outage's system (base-rate outages and changes to
+    /// it), in (0, 1]; the culture scales the effect.
+    pub recurrence_factor: f64,
 }
 
 /// How a run is scored: score = value of completed planned work − cost of unplanned work.
@@ -614,6 +989,338 @@ impl Level {
                 "scoring.stars".into(),
                 format!("thresholds must be finite and ascending, got {s:?}"),
             ));
+        }
+        self.validate_mechanics(file, source)
+    }
+
+    /// The systems of the level: its `systems`, or the single `production`.
+    pub fn system_names(&self) -> Vec<String> {
+        if self.systems.is_empty() {
+            vec!["production".into()]
+        } else {
+            self.systems.clone()
+        }
+    }
+
+    /// The drum center of drum-buffer-rope: `release.drum`, or else the first center that
+    /// only constraint workers staff.
+    pub fn drum_center(&self) -> Option<usize> {
+        match &self.release.drum {
+            Some(id) => self.center_index(id),
+            None => self.centers.iter().position(|c| {
+                let mut staff = self.workers.iter().filter(|w| w.skills.contains_key(&c.id));
+                let mut any = false;
+                staff.all(|w| {
+                    any = true;
+                    w.constraint
+                }) && any
+            }),
+        }
+    }
+
+    /// The checks of the flow mechanics: buffers, batches, systems, change management,
+    /// improvements, debt, release control and the incident procedure.
+    fn validate_mechanics(&self, file: &str, source: &str) -> Result<(), InputError> {
+        let err = |field: String, msg: String| InputError::at_field(file, source, field, msg);
+        let range = |field: String, v: f64, lo: f64, hi: f64| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(err(field, format!("must be in [{lo}, {hi}], got {v}")))
+            }
+        };
+        let positive = |field: String, v: f64, hi: f64| {
+            if v.is_finite() && v > 0.0 && v <= hi {
+                Ok(())
+            } else {
+                Err(err(field, format!("must be in (0, {hi}], got {v}")))
+            }
+        };
+        for (i, c) in self.centers.iter().enumerate() {
+            let f = |name: &str| format!("centers[{i}].{name}");
+            let batch = match (&c.batch, &c.deploy) {
+                (Some(_), Some(_)) => {
+                    return Err(err(
+                        f("batch"),
+                        "a deploy step already works in batches: set its deploy.batch_size instead"
+                            .into(),
+                    ));
+                }
+                (Some(b), None) => {
+                    if b.size == 0 || b.size > MAX_BATCH {
+                        return Err(err(
+                            f("batch.size"),
+                            format!("must be in [1, {MAX_BATCH}], got {}", b.size),
+                        ));
+                    }
+                    b.setup.check().map_err(|m| err(f("batch.setup"), m))?;
+                    if let Some(w) = c.wip_limit
+                        && w < b.size
+                    {
+                        return Err(err(
+                            f("wip_limit"),
+                            format!(
+                                "a WIP limit ({w}) below the batch size ({}) would never fill a batch",
+                                b.size
+                            ),
+                        ));
+                    }
+                    Some(b.size)
+                }
+                (None, Some(d)) => Some(d.batch_size),
+                (None, None) => None,
+            };
+            if let (Some(buf), Some(size)) = (c.buffer, batch)
+                && buf < size
+            {
+                return Err(err(
+                    f("buffer"),
+                    format!(
+                        "a buffer of {buf} below the batch size ({size}) would never fill a batch"
+                    ),
+                ));
+            }
+            if c.skippable && c.deploy.is_some() {
+                return Err(err(
+                    f("skippable"),
+                    "the deploy step cannot be skipped: it is how changes reach production".into(),
+                ));
+            }
+        }
+        let systems = self.system_names();
+        let mut seen = BTreeSet::new();
+        for (i, s) in self.systems.iter().enumerate() {
+            if s.is_empty() || !seen.insert(s.as_str()) {
+                return Err(err(
+                    format!("systems[{i}]"),
+                    format!("{s:?}: system ids must be non-empty and unique"),
+                ));
+            }
+        }
+        let improvement_ids: Vec<&str> = self.improvements.iter().map(|m| m.id.as_str()).collect();
+        for (i, a) in self.arrivals.iter().enumerate() {
+            let f = |name: &str| format!("arrivals[{i}].{name}");
+            if let Some(d) = a.due_days {
+                positive(f("due_days"), d, 3650.0)?;
+            }
+            range(f("late_value"), a.late_value, 0.0, f64::MAX)?;
+            let r = &a.risk;
+            for (name, v) in [
+                ("standard", r.standard),
+                ("medium", r.medium),
+                ("high", r.high),
+            ] {
+                range(f(&format!("risk.{name}")), v, 0.0, 1e9)?;
+            }
+            if r.standard + r.medium + r.high <= 0.0 {
+                return Err(err(f("risk"), "the weights must not all be 0".into()));
+            }
+            for (j, s) in a.systems.iter().enumerate() {
+                if !systems.contains(s) {
+                    return Err(err(
+                        format!("arrivals[{i}].systems[{j}]"),
+                        format!("unknown system {s:?} (known: {})", systems.join(", ")),
+                    ));
+                }
+            }
+            if let Some(m) = &a.improvement {
+                if !improvement_ids.contains(&m.as_str()) {
+                    return Err(err(
+                        f("improvement"),
+                        format!(
+                            "unknown improvement {m:?} (known: {})",
+                            improvement_ids.join(", ")
+                        ),
+                    ));
+                }
+                if a.work_type != WorkType::Internal {
+                    return Err(err(
+                        f("improvement"),
+                        "only internal IT projects (work_type: Internal) change the system".into(),
+                    ));
+                }
+            }
+        }
+        if let Some(ch) = &self.changes {
+            if self.centers.iter().all(|c| c.deploy.is_none()) {
+                return Err(err(
+                    "changes".into(),
+                    "change management needs a deploy step (a center with `deploy`)".into(),
+                ));
+            }
+            for (k, v) in ch.risk_factors.iter().enumerate() {
+                range(format!("changes.risk_factors[{k}]"), *v, 0.0, 1000.0)?;
+            }
+            range(
+                "changes.collision_window".into(),
+                ch.collision_window,
+                0.0,
+                1e6,
+            )?;
+            range(
+                "changes.collision_probability".into(),
+                ch.collision_probability,
+                0.0,
+                1.0,
+            )?;
+            range(
+                "changes.off_board_diagnosis_factor".into(),
+                ch.off_board_diagnosis_factor,
+                0.0,
+                100.0,
+            )?;
+            if let Some(b) = &ch.board {
+                range("changes.board.every_days".into(), b.every_days, 0.01, 365.0)?;
+                range("changes.board.first_at".into(), b.first_at, 0.0, 1e7)?;
+                if b.approvals_per_meeting == Some(0) {
+                    return Err(err(
+                        "changes.board.approvals_per_meeting".into(),
+                        "must be at least 1".into(),
+                    ));
+                }
+            }
+        }
+        let skills_known = |s: &str| s == OUTAGE_SKILL || self.center_index(s).is_some();
+        let mut ids = BTreeSet::new();
+        for (i, m) in self.improvements.iter().enumerate() {
+            let f = |name: &str| format!("improvements[{i}].{name}");
+            if m.id.is_empty() || !ids.insert(m.id.as_str()) {
+                return Err(err(
+                    f("id"),
+                    format!("{:?}: improvement ids must be non-empty and unique", m.id),
+                ));
+            }
+            m.work.check().map_err(|e| err(f("work"), e))?;
+            if m.max_rounds == 0 || m.max_rounds > 1000 {
+                return Err(err(
+                    f("max_rounds"),
+                    format!("must be in [1, 1000], got {}", m.max_rounds),
+                ));
+            }
+            let qualifies = |w: &WorkerSpec| match &m.by {
+                Doer::Anyone => true,
+                Doer::Constraint => w.constraint,
+                Doer::Skill(s) => w.skills.contains_key(s),
+            };
+            if let Doer::Skill(s) = &m.by
+                && !skills_known(s)
+            {
+                return Err(err(f("by"), format!("unknown skill {s:?}")));
+            }
+            if !self.workers.iter().any(qualifies) {
+                return Err(err(f("by"), "no worker could do this work".into()));
+            }
+            match &m.effect {
+                Effect::SetupTime { center, factor } => {
+                    let Some(c) = self.center_index(center) else {
+                        return Err(err(
+                            f("effect.center"),
+                            format!("unknown center {center:?}"),
+                        ));
+                    };
+                    let cs = &self.centers[c];
+                    if cs.deploy.is_none() && cs.batch.is_none() {
+                        return Err(err(
+                            f("effect.center"),
+                            format!(
+                                "{center:?} has no setup time: it is neither a deploy step nor a batch process"
+                            ),
+                        ));
+                    }
+                    positive(f("effect.factor"), *factor, 10.0)?;
+                }
+                Effect::DefectRate { factor } | Effect::Detection { factor } => {
+                    positive(f("effect.factor"), *factor, 10.0)?;
+                }
+                Effect::ShareKnowledge {
+                    learners,
+                    skills,
+                    step,
+                    max_speed,
+                } => {
+                    for l in learners {
+                        if !self.workers.iter().any(|w| &w.name == l) {
+                            return Err(err(f("effect.learners"), format!("unknown worker {l:?}")));
+                        }
+                    }
+                    for s in skills {
+                        if !skills_known(s) {
+                            return Err(err(f("effect.skills"), format!("unknown skill {s:?}")));
+                        }
+                    }
+                    positive(f("effect.step"), *step, 100.0)?;
+                    positive(f("effect.max_speed"), *max_speed, 100.0)?;
+                }
+                Effect::PayDebt { points } => {
+                    range(f("effect.points"), *points, 0.0, 1e9)?;
+                    if self.debt.is_none() {
+                        return Err(err(
+                            f("effect"),
+                            "paying down debt needs a `debt` section".into(),
+                        ));
+                    }
+                }
+                Effect::Nothing => {}
+            }
+        }
+        range("improvement_share".into(), self.improvement_share, 0.0, 0.5)?;
+        if let Some(d) = &self.debt {
+            range("debt.initial".into(), d.initial, 0.0, 1e6)?;
+            range("debt.interest_per_day".into(), d.interest_per_day, 0.0, 1.0)?;
+            range("debt.per_skipped_step".into(), d.per_skipped_step, 0.0, 1e6)?;
+            range("debt.per_expedite".into(), d.per_expedite, 0.0, 1e6)?;
+            range(
+                "debt.per_overload_hour".into(),
+                d.per_overload_hour,
+                0.0,
+                1e6,
+            )?;
+            range(
+                "debt.outage_rate_per_point".into(),
+                d.outage_rate_per_point,
+                0.0,
+                100.0,
+            )?;
+            if d.overload_wip == Some(0) {
+                return Err(err("debt.overload_wip".into(), "must be at least 1".into()));
+            }
+        }
+        if let Some(id) = &self.release.drum
+            && self.center_index(id).is_none()
+        {
+            return Err(err("release.drum".into(), format!("unknown center {id:?}")));
+        }
+        if let ReleaseRule::DrumBufferRope { buffer } = self.release.rule {
+            if buffer == 0 {
+                return Err(err(
+                    "release.rule".into(),
+                    "the buffer must be at least 1".into(),
+                ));
+            }
+            if self.drum_center().is_none() {
+                return Err(err(
+                    "release".into(),
+                    "drum-buffer-rope needs a drum: set release.drum (no center is staffed by constraint workers only)".into(),
+                ));
+            }
+        }
+        if let Some(o) = &self.outages {
+            o.detect
+                .check()
+                .map_err(|m| err("outages.detect".into(), m))?;
+            o.diagnose
+                .check()
+                .map_err(|m| err("outages.diagnose".into(), m))?;
+            if let Some(p) = &o.postmortem {
+                p.work
+                    .check()
+                    .map_err(|m| err("outages.postmortem.work".into(), m))?;
+                positive(
+                    "outages.postmortem.recurrence_factor".into(),
+                    p.recurrence_factor,
+                    1.0,
+                )?;
+            }
         }
         Ok(())
     }

@@ -31,6 +31,8 @@ pub struct CenterStats {
     pub area_in_system: f64,
     /// ∫ busy workers dt.
     pub area_busy: f64,
+    /// ∫ blocked items (done here, waiting for room downstream) dt.
+    pub area_blocked: f64,
     /// Sim time the areas are integrated up to.
     pub last_change: SimTime,
 }
@@ -54,6 +56,8 @@ pub struct Sample {
     pub unplanned_cost: f64,
     /// Score so far, money.
     pub score: f64,
+    /// Technical debt, points.
+    pub debt: f64,
 }
 
 /// One center's figures. Means with nothing to average are 0.
@@ -76,6 +80,9 @@ pub struct CenterReport {
     pub mean_queue_len: f64,
     /// L: time-average number in the center (queued, in service, blocked), items.
     pub mean_in_system: f64,
+    /// Time-average number of finished items blocked here because the next center had no
+    /// room, items.
+    pub mean_blocked: f64,
     /// Parallel slots (servers).
     pub servers: u32,
 }
@@ -91,6 +98,8 @@ pub struct WorkerReport {
     pub planned_utilization: f64,
     /// Fraction of elapsed time spent fixing outages, 0–1.
     pub unplanned_utilization: f64,
+    /// Fraction of elapsed time spent on improvement work (part of planned), 0–1.
+    pub improvement_utilization: f64,
 }
 
 /// Everything `flowkata-cli run --json` prints, and what the debrief shows.
@@ -156,6 +165,32 @@ pub struct RunMetrics {
     pub unplanned_cost: f64,
     /// Value of completed planned work, money.
     pub value_delivered: f64,
+    /// Arrivals refused (intake closed, or refused from the backlog).
+    pub refused: u64,
+    /// Arrivals lost because the first center was full (`lost_when_full`).
+    pub lost: u64,
+    /// Completed items with a due date that made it, and that were late.
+    pub on_time: u64,
+    /// Completed items with a due date completed after it.
+    pub late: u64,
+    /// Collisions: pairs of changes to one system deployed within one window.
+    pub collisions: u64,
+    /// Changes deployed off the change advisory board.
+    pub off_board_changes: u64,
+    /// Mean time from failure to detection of detected outages, sim minutes; `null` if none.
+    pub mean_time_to_detect: Option<f64>,
+    /// Improvement rounds finished.
+    pub improvements_done: u64,
+    /// Postmortems held.
+    pub postmortems_done: u64,
+    /// Items expedited.
+    pub expedites: u64,
+    /// Steps skipped (skipped QA).
+    pub skipped_steps: u64,
+    /// Technical debt at the end, points.
+    pub debt: f64,
+    /// Highest technical debt during the run, points.
+    pub debt_peak: f64,
 }
 
 /// The nearest-rank `p`-quantile (0 < p ≤ 1) of `xs`: the smallest value with at least
@@ -201,6 +236,7 @@ impl RunReport {
                     mean_sojourn: mean(s.sum_sojourn, s.completions),
                     mean_queue_len: per(s.area_queue),
                     mean_in_system: per(s.area_in_system),
+                    mean_blocked: per(s.area_blocked),
                     servers: sim.center_servers(c),
                 }
             })
@@ -210,12 +246,13 @@ impl RunReport {
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let (planned, unplanned) = sim.worker_busy_by_index(i);
+                let (planned, unplanned, improving) = sim.worker_busy_by_index(i);
                 WorkerReport {
                     name: w.name.clone(),
                     constraint: w.constraint,
                     planned_utilization: per(planned),
                     unplanned_utilization: per(unplanned),
+                    improvement_utilization: per(improving),
                 }
             })
             .collect();
@@ -265,6 +302,20 @@ impl RunReport {
                 downtime_hours: downtime / 60.0,
                 unplanned_cost: sim.unplanned_cost(),
                 value_delivered: tot.value,
+                refused: tot.refused,
+                lost: tot.lost,
+                on_time: tot.on_time,
+                late: tot.late,
+                collisions: tot.collisions,
+                off_board_changes: tot.off_board_changes,
+                mean_time_to_detect: (tot.detected > 0)
+                    .then(|| tot.detect_time_sum / tot.detected as f64),
+                improvements_done: tot.improvements_done,
+                postmortems_done: tot.postmortems_done,
+                expedites: tot.expedites,
+                skipped_steps: tot.skipped_steps,
+                debt: sim.debt(),
+                debt_peak: tot.debt_peak,
             },
             score,
             stars,

@@ -14,9 +14,10 @@ pub mod rng;
 pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
 pub use dist::Dist;
 pub use engine::{
-    Activity, CenterView, CommandError, ItemView, Outage, OutageCause, OutageState, SimTime,
-    Simulation, WorkerView,
+    Activity, BoardView, CenterView, CommandError, ImprovementView, ItemView, Job, JobKind,
+    JobView, Outage, OutageCause, OutagePhase, OutageState, PostmortemState, SimTime, Simulation,
+    WorkerView,
 };
 pub use error::InputError;
-pub use level::{Calendar, Level, WorkType};
+pub use level::{Calendar, Culture, Level, ReleaseRule, Risk, WorkType};
 pub use metrics::{CenterReport, RunMetrics, RunReport, Sample};

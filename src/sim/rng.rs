@@ -19,8 +19,10 @@ pub enum Stream {
     DeployFailures,
     /// Times and fix efforts of base-rate outages.
     Outages,
-    /// Setup times of deploys.
+    /// Setup times of deploys and batches.
     DeploySetup,
+    /// Work of improvement rounds and postmortems.
+    Improvements,
 }
 
 impl Stream {
@@ -30,6 +32,7 @@ impl Stream {
             Stream::DeployFailures => 1,
             Stream::Outages => 2,
             Stream::DeploySetup => 3,
+            Stream::Improvements => 4,
             Stream::Arrivals(i) => (1 << 32) | u64::from(i),
             Stream::Efforts(i) => (2 << 32) | u64::from(i),
         }

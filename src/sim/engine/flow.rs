@@ -1,0 +1,373 @@
+//! Arrivals, release from the backlog, moves between centers, and completion.
+//!
+//! An item enters a center when the center has room: below its WIP limit (queued, in
+//! service and blocked items all count) and with space in its buffer. An item that finishes
+//! a step while the next center has no room stays in its slot, blocking it (blocking after
+//! service), until room appears. Blocked items move first, then the backlog in order.
+
+use super::{EventKind, Item, Place, SimTime, Simulation};
+use crate::sim::level::{Risk, WorkType};
+
+impl Simulation {
+    pub(super) fn on_arrival(&mut self, stream: usize) {
+        let spec = &self.level.arrivals[stream];
+        let work_type = spec.work_type;
+        let rng = &mut self.effort_rngs[stream];
+        let efforts: Vec<f64> = spec.route.iter().map(|s| s.effort.sample(rng)).collect();
+        let r = &spec.risk;
+        let u = rng.uniform() * (r.standard + r.medium + r.high);
+        let risk = if u < r.standard {
+            Risk::Standard
+        } else if u < r.standard + r.medium {
+            Risk::Medium
+        } else {
+            Risk::High
+        };
+        let system = if spec.systems.is_empty() {
+            let n = self.recurrence.len();
+            ((rng.uniform() * n as f64) as usize).min(n - 1)
+        } else {
+            let k =
+                ((rng.uniform() * spec.systems.len() as f64) as usize).min(spec.systems.len() - 1);
+            let name = &spec.systems[k];
+            self.level
+                .systems
+                .iter()
+                .position(|s| s == name)
+                .expect("validated system")
+        };
+        let due_at = spec
+            .due_days
+            .map(|d| self.now + d * self.level.calendar.minutes_per_day);
+        let lost_when_full = spec.lost_when_full;
+        let gap = spec.interarrival.sample(&mut self.arrival_rngs[stream]);
+        self.schedule(gap, EventKind::Arrival(stream));
+
+        let id = self.next_item_id;
+        self.next_item_id += 1;
+        self.totals.arrived[work_type.index()] += 1;
+        if !self.policy.accept[stream] {
+            self.totals.refused += 1;
+            return;
+        }
+        let item = Item {
+            id,
+            stream,
+            work_type,
+            step: 0,
+            efforts,
+            arrived_at: self.now,
+            entered_center_at: self.now,
+            place: Place::Backlog,
+            risk,
+            system,
+            due_at,
+            expedited: false,
+            off_board: false,
+            rope: false,
+        };
+        let slot = match self.free_slots.pop() {
+            Some(s) => {
+                self.items[s] = Some(item);
+                s
+            }
+            None => {
+                self.items.push(Some(item));
+                self.items.len() - 1
+            }
+        };
+        if self.backlog.is_empty() && self.releasable(slot) {
+            self.release(slot);
+        } else if lost_when_full && !self.policy.hold_work && !self.first_center_has_room(slot) {
+            self.items[slot] = None;
+            self.free_slots.push(slot);
+            self.totals.lost += 1;
+        } else {
+            self.backlog.push_back(slot);
+            self.blocked_items += 1;
+        }
+    }
+
+    /// Whether the item is a project (business or internal), which a freeze holds.
+    pub(super) fn is_project(&self, slot: usize) -> bool {
+        matches!(
+            self.item(slot).work_type,
+            WorkType::Business | WorkType::Internal
+        )
+    }
+
+    /// Whether a worker may start the item now: not a project under a freeze.
+    pub(super) fn startable(&self, slot: usize) -> bool {
+        !(self.policy.freeze && self.is_project(slot))
+    }
+
+    /// The first step at or after `from` whose center is not being skipped.
+    fn next_unskipped(&self, slot: usize, from: usize) -> Option<usize> {
+        let n = self.item(slot).efforts.len();
+        (from..n).find(|&s| !self.centers[self.route_center(slot, s)].skipped)
+    }
+
+    fn first_center_has_room(&self, slot: usize) -> bool {
+        match self.next_unskipped(slot, self.item(slot).step) {
+            Some(s) => self.has_room(self.route_center(slot, s)),
+            None => true,
+        }
+    }
+
+    /// Whether the backlog item may be released now: work is not held, projects are not
+    /// frozen, the rope allows it (drum-buffer-rope) and its first center has room.
+    fn releasable(&self, slot: usize) -> bool {
+        if self.policy.hold_work || !self.startable(slot) {
+            return false;
+        }
+        if let crate::sim::level::ReleaseRule::DrumBufferRope { buffer } = self.policy.release
+            && self.drum_ahead(slot)
+            && self.rope >= buffer
+        {
+            return false;
+        }
+        self.first_center_has_room(slot)
+    }
+
+    /// Whether the drum is at or after the item's current step.
+    fn drum_ahead(&self, slot: usize) -> bool {
+        let Some(d) = self.drum else { return false };
+        let it = self.item(slot);
+        (it.step..it.efforts.len()).any(|s| self.route_center(slot, s) == d)
+    }
+
+    /// Moves a backlog (or new) item into the value stream.
+    fn release(&mut self, slot: usize) {
+        if self.drum_ahead(slot) {
+            self.item_mut(slot).rope = true;
+            self.rope += 1;
+        }
+        if self.skip_forward(slot) {
+            self.complete(slot);
+            return;
+        }
+        let c = self.route_center(slot, self.item(slot).step);
+        self.enter_center(slot, c);
+    }
+
+    /// Advances the item past steps whose center is being skipped, adding debt for each.
+    /// Returns whether no step is left (the item is done).
+    fn skip_forward(&mut self, slot: usize) -> bool {
+        loop {
+            let it = self.item(slot);
+            if it.step >= it.efforts.len() {
+                return true;
+            }
+            let c = self.route_center(slot, it.step);
+            if !self.centers[c].skipped {
+                return false;
+            }
+            self.item_mut(slot).step += 1;
+            self.totals.skipped_steps += 1;
+            let points = self.level.debt.as_ref().map_or(0.0, |d| d.per_skipped_step);
+            self.add_debt(points);
+            self.leave_rope_if_past_drum(slot);
+        }
+    }
+
+    fn leave_rope_if_past_drum(&mut self, slot: usize) {
+        if self.item(slot).rope && !self.drum_ahead(slot) {
+            self.item_mut(slot).rope = false;
+            self.rope -= 1;
+        }
+    }
+
+    /// Whether center `c` can take one more item now.
+    pub(super) fn has_room(&self, c: usize) -> bool {
+        let center = &self.centers[c];
+        if center.wip_limit.is_some_and(|l| center.wip() >= l) {
+            return false;
+        }
+        match center.buffer {
+            None => true,
+            Some(b) => {
+                let waiting = (center.queue.len() + center.awaiting.len()) as u32;
+                // A zero buffer still admits an item that a free worker starts at once.
+                waiting < b
+                    || (b == 0
+                        && waiting == 0
+                        && center.batch.is_none()
+                        && center.slots_used() < center.capacity
+                        && self
+                            .workers
+                            .iter()
+                            .any(|w| w.current.is_none() && w.skills[c].is_some()))
+            }
+        }
+    }
+
+    /// Whether a change arriving at the deploy step must wait for the board now.
+    fn needs_approval(&self, slot: usize) -> bool {
+        if self.policy.board_every_days.is_none() || self.policy.bypass_board {
+            return false;
+        }
+        !(self.item(slot).risk == Risk::Standard && self.policy.pre_approve_standard)
+    }
+
+    pub(super) fn enter_center(&mut self, slot: usize, c: usize) {
+        let now = self.now;
+        self.centers[c].touch(now);
+        self.centers[c].stats.arrivals += 1;
+        let deploy = Some(c) == self.deploy_center;
+        if deploy && self.policy.board_every_days.is_some() && self.policy.bypass_board {
+            self.item_mut(slot).off_board = true;
+        }
+        let it = self.item_mut(slot);
+        it.entered_center_at = now;
+        if deploy && self.needs_approval(slot) {
+            self.item_mut(slot).place = Place::Approval(c);
+            self.enqueue(slot, c, true);
+        } else {
+            self.item_mut(slot).place = Place::Queue(c);
+            self.enqueue(slot, c, false);
+        }
+    }
+
+    /// Puts the item in the center's queue (or approval list), behind the expedited items
+    /// if it is expedited, else at the back.
+    pub(super) fn enqueue(&mut self, slot: usize, c: usize, awaiting: bool) {
+        let expedited = self.item(slot).expedited;
+        let pos = if expedited {
+            let list = if awaiting {
+                &self.centers[c].awaiting
+            } else {
+                &self.centers[c].queue
+            };
+            list.iter()
+                .position(|&s| !self.item(s).expedited)
+                .unwrap_or(list.len())
+        } else if awaiting {
+            self.centers[c].awaiting.len()
+        } else {
+            self.centers[c].queue.len()
+        };
+        let list = if awaiting {
+            &mut self.centers[c].awaiting
+        } else {
+            &mut self.centers[c].queue
+        };
+        list.insert(pos, slot);
+    }
+
+    /// Records the item leaving center `c` (after `touch` and after it was taken out of the
+    /// center's lists).
+    fn leave_center(&mut self, slot: usize, c: usize) {
+        let sojourn = self.now - self.item(slot).entered_center_at;
+        let s = &mut self.centers[c].stats;
+        s.completions += 1;
+        s.sum_sojourn += sojourn;
+    }
+
+    /// The item in `slot` has finished its step at center `c` (already out of service).
+    pub(super) fn finish_step(&mut self, slot: usize, c: usize) {
+        self.item_mut(slot).step += 1;
+        self.leave_rope_if_past_drum(slot);
+        if self.skip_forward(slot) {
+            self.leave_center(slot, c);
+            self.complete(slot);
+            return;
+        }
+        let next = self.route_center(slot, self.item(slot).step);
+        if self.has_room(next) {
+            self.leave_center(slot, c);
+            self.enter_center(slot, next);
+        } else {
+            self.centers[c].outbox.push_back(slot);
+            self.blocked_items += 1;
+            self.item_mut(slot).place = Place::Outbox(c);
+        }
+    }
+
+    /// The item has finished its route: it leaves the system and earns its value.
+    fn complete(&mut self, slot: usize) {
+        let it = self.items[slot].take().expect("live item");
+        self.free_slots.push(slot);
+        if it.rope {
+            self.rope -= 1;
+        }
+        let t = it.work_type.index();
+        self.totals.completed[t] += 1;
+        let spec = &self.level.arrivals[it.stream];
+        let value = match it.due_at {
+            Some(due) if self.now > due => {
+                self.totals.late += 1;
+                spec.late_value
+            }
+            Some(_) => {
+                self.totals.on_time += 1;
+                spec.value
+            }
+            None => spec.value,
+        };
+        self.totals.value += value;
+        self.totals.lead_times.push(self.now - it.arrived_at);
+        if let Some(id) = &spec.improvement {
+            let i = self
+                .level
+                .improvements
+                .iter()
+                .position(|m| &m.id == id)
+                .expect("validated improvement");
+            self.apply_effect(i);
+        }
+    }
+
+    /// Moves blocked items forward wherever there is now room: outboxes first (finish
+    /// before starting), then the backlog in order.
+    pub(super) fn flow(&mut self) {
+        if self.blocked_items == 0 {
+            return;
+        }
+        loop {
+            let mut moved = false;
+            for c in 0..self.centers.len() {
+                while let Some(&slot) = self.centers[c].outbox.front() {
+                    let next = self.route_center(slot, self.item(slot).step);
+                    if !self.has_room(next) {
+                        break;
+                    }
+                    self.centers[c].touch(self.now);
+                    self.centers[c].outbox.pop_front();
+                    self.blocked_items -= 1;
+                    self.leave_center(slot, c);
+                    self.enter_center(slot, next);
+                    moved = true;
+                }
+            }
+            if !self.policy.hold_work {
+                let mut i = 0;
+                while i < self.backlog.len() {
+                    let slot = self.backlog[i];
+                    if self.releasable(slot) {
+                        self.backlog.remove(i);
+                        self.blocked_items -= 1;
+                        self.release(slot);
+                        moved = true;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    /// The item with id `id`, if it is alive: its slot.
+    pub(super) fn find_item(&self, id: u64) -> Option<usize> {
+        self.items
+            .iter()
+            .position(|it| it.as_ref().is_some_and(|it| it.id == id))
+    }
+
+    /// Sim time the item arrived; used to order work by age.
+    pub(super) fn entered_at(&self, slot: usize) -> SimTime {
+        self.item(slot).entered_center_at
+    }
+}
