@@ -79,10 +79,11 @@ fn broken_levels_get_errors_naming_file_line_and_field() {
     }
 }
 
-/// For each level, its good policy beats its naive policy by at least `margin` (a fraction of
-/// the naive score) on every one of seeds 1–8. The margins are set well under the gaps seen
-/// on 16 seeds while tuning the levels (brent: ≥ 8.7%, mean 53%; ten-deploys: ≥ 36%), so
-/// they test the lesson, not the luck of a seed.
+/// For each level, its good policy beats its naive policy on every one of seeds 1–8 by at
+/// least `margin` times the level's one-star score (a naive run can end near zero or below,
+/// so a fraction of its own score would mean little). While tuning the levels on 16 seeds the
+/// smallest gaps were $5,760 on brent (19% of one star) and $18,200 on ten-deploys (73%), so
+/// the margins (5% and 25%) test the lesson, not the luck of a seed.
 #[test]
 fn good_policies_beat_naive_ones_on_every_seed() {
     for (id, margin) in [("brent", 0.05), ("ten-deploys", 0.25)] {
@@ -91,21 +92,18 @@ fn good_policies_beat_naive_ones_on_every_seed() {
             parse_command_log(&file, &fs::read_to_string(&file).unwrap()).unwrap()
         };
         let (naive, good) = (load("naive"), load("good"));
+        let level = Level::embedded(id).unwrap();
+        let needed = margin * level.scoring.stars[0];
         for seed in 1..=8 {
             let score = |log| {
-                Simulation::replay(Level::embedded(id).unwrap(), seed, log)
+                Simulation::replay(level.clone(), seed, log)
                     .unwrap()
                     .score()
             };
             let (n, g) = (score(&naive), score(&good));
             assert!(
-                n > 0.0,
-                "{id} seed {seed}: naive score {n} should stay positive for the margin to mean something"
-            );
-            assert!(
-                g >= n * (1.0 + margin),
-                "{id} seed {seed}: good {g:.0} vs naive {n:.0}: less than {:.0}% better",
-                margin * 100.0
+                g - n >= needed,
+                "{id} seed {seed}: good {g:.0} vs naive {n:.0}: less than {needed:.0} better"
             );
         }
     }

@@ -33,8 +33,9 @@ pub enum Action {
     },
     /// Decides who handles an outage (by its id, as shown on the board).
     Triage { outage: u64, to: Assignee },
-    /// Protects the constraint: constraint workers take only work no one else can do, and
-    /// outages go to other capable workers whenever one exists.
+    /// Protects the constraint: constraint workers take only the constraint's own work (what
+    /// nobody else could do at the start of the run), and outages go to other capable
+    /// workers whenever one exists.
     ProtectConstraint { on: bool },
     /// Holds new work in the backlog (`true`) or releases it into the value stream (`false`).
     HoldWork { hold: bool },

@@ -126,11 +126,17 @@ impl Simulation {
                         "the interval must be in [0.01, 365] workdays, got {every_days}"
                     ));
                 }
-                let old = self.policy.board_every_days.expect("checked");
                 let mpd = self.level.calendar.minutes_per_day;
-                let last = self.board_next.map_or(self.now, |n| n - old * mpd);
+                let next = match (self.board_last, self.board_next) {
+                    // The next meeting comes one new interval after the last one.
+                    (Some(last), _) => last + every_days * mpd,
+                    // Before the first meeting: it keeps its time unless the new interval
+                    // from now comes sooner.
+                    (None, Some(first)) => first.min(self.now + every_days * mpd),
+                    (None, None) => self.now + every_days * mpd,
+                };
                 self.policy.board_every_days = Some(*every_days);
-                self.schedule_board(last + every_days * mpd);
+                self.schedule_board(next);
             }
             Action::PreApproveStandard { on } => {
                 if self.policy.board_every_days.is_none() {

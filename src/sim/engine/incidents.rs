@@ -24,6 +24,7 @@ impl Simulation {
     /// approvals per meeting, and sets its next meeting.
     pub(super) fn on_board_meeting(&mut self) {
         let Some(c) = self.deploy_center else { return };
+        self.board_last = Some(self.now);
         let limit = self
             .level
             .changes

@@ -436,6 +436,10 @@ pub struct Simulation {
     centers: Vec<CenterState>,
     deploy_center: Option<usize>,
     drum: Option<usize>,
+    /// By center: whether it is the constraint's own work, which at the start of the run no
+    /// one but constraint workers could do. A protected constraint works only there, even
+    /// after others learned the skill (they help; he keeps his post).
+    constraint_work: Vec<bool>,
     /// Released items with the drum still ahead of them.
     rope: u32,
     workers: Vec<WorkerState>,
@@ -464,6 +468,8 @@ pub struct Simulation {
     hazard: Hazard,
     /// Next meeting of the change advisory board, and its event token.
     board_next: Option<SimTime>,
+    /// Last meeting of the board, if any yet.
+    board_last: Option<SimTime>,
     board_token: u64,
     /// Recently deployed changes: (time, system, off board).
     recent_changes: VecDeque<(SimTime, usize, bool)>,
@@ -558,6 +564,16 @@ impl Simulation {
             centers,
             deploy_center,
             drum: level.drum_center(),
+            constraint_work: level
+                .centers
+                .iter()
+                .map(|c| {
+                    !level
+                        .workers
+                        .iter()
+                        .any(|w| !w.constraint && w.skills.contains_key(&c.id))
+                })
+                .collect(),
             rope: 0,
             workers,
             backlog: VecDeque::new(),
@@ -575,6 +591,7 @@ impl Simulation {
             debt,
             hazard: Hazard::default(),
             board_next: None,
+            board_last: None,
             board_token: 0,
             recent_changes: VecDeque::new(),
             arrival_rngs: (0..n_streams)

@@ -284,7 +284,7 @@ impl Simulation {
     }
 
     /// The center whose waiting work worker `w` should take next: among centers the worker
-    /// may staff that have a free slot and ready work (a full batch at a batch center or the
+    /// may staff (a protected constraint only where the constraint's own work is) that have a free slot and ready work (a full batch at a batch center or the
     /// deploy step), the one whose first ready item has waited longest. Returns its age, the
     /// center, and the queue positions to take.
     fn pick_center(&self, w: usize) -> Option<CenterPick> {
@@ -295,13 +295,8 @@ impl Simulation {
             if ws.skills[c].is_none() || center.slots_used() >= center.capacity {
                 continue;
             }
-            if protected
-                && self
-                    .workers
-                    .iter()
-                    .any(|o| !o.constraint && o.skills[c].is_some())
-            {
-                continue; // someone else can do this: leave it to them
+            if protected && !self.constraint_work[c] {
+                continue; // others were doing this all along: leave it to them
             }
             let need = center.batch.unwrap_or(1) as usize;
             let positions: Vec<usize> = center
