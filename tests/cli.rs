@@ -125,3 +125,76 @@ fn bad_input_exits_2_naming_what_is_wrong() {
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// `--replications` runs each derived seed exactly as `run --seed` would (same state hash),
+/// and its mean is the plain average of those runs' scores; the half-width is Student's t
+/// interval over them, so it is positive for a level whose runs differ.
+#[test]
+fn replications_report_the_mean_and_ci_of_independent_runs() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = cli(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).expect("JSON")
+    };
+    let reps = json(&[
+        "run",
+        "brent",
+        "--seed",
+        "5",
+        "--days",
+        "3",
+        "--replications",
+        "4",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    let seeds: Vec<u64> = reps["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    assert_eq!(seeds.len(), 4);
+    let mut scores = Vec::new();
+    for (i, seed) in seeds.iter().enumerate() {
+        let one = json(&[
+            "run",
+            "brent",
+            "--seed",
+            &seed.to_string(),
+            "--days",
+            "3",
+            "--json",
+        ]);
+        assert_eq!(
+            one["state_hash"], reps["state_hashes"][i],
+            "replication {i}"
+        );
+        scores.push(one["score"].as_f64().unwrap());
+    }
+    let mean = scores.iter().sum::<f64>() / 4.0;
+    let score = &reps["metrics"]["score"];
+    assert!((score["mean"].as_f64().unwrap() - mean).abs() < 1e-6);
+    assert!(score["half_width"].as_f64().unwrap() > 0.0);
+    assert!(reps["metrics"]["centers.ops.mean_wait"]["mean"].is_number());
+    // One thread or two: the same replications.
+    let single = json(&[
+        "run",
+        "brent",
+        "--seed",
+        "5",
+        "--days",
+        "3",
+        "--replications",
+        "4",
+        "--threads",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(single["state_hashes"], reps["state_hashes"]);
+
+    let o = cli(&["run", "brent", "--replications", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--replications"), "{}", stderr(&o));
+}

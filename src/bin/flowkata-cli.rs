@@ -3,6 +3,9 @@
 //! - `flowkata-cli validate FILE...` checks level files.
 //! - `flowkata-cli run LEVEL [--seed N] [--days D] [--commands FILE] [--json]` plays a level
 //!   (a file, or an embedded level's id) with a command log and prints the final metrics.
+//! - `... run LEVEL --replications R [--threads T]` runs R independent replications (seeds
+//!   derived from the base seed, in parallel) and prints each metric's mean and the
+//!   half-width of its 95% confidence interval.
 //!
 //! Exit codes: 0 success, 1 a level failed validation (`validate` only), 2 bad input. Every
 //! field of the JSON output is documented in `docs/cli.md`.
@@ -10,6 +13,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use flowkata::sim::replicate::{Replications, replicate};
 use flowkata::sim::{InputError, Level, RunReport, Simulation, parse_command_log};
 use serde::Serialize;
 
@@ -48,6 +52,13 @@ enum Cmd {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Run this many independent replications (seeds derived from the base seed) and
+        /// report each metric's mean and 95% confidence half-width.
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Threads for the replications (default: the available cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -71,7 +82,16 @@ fn main() -> ExitCode {
             days,
             commands,
             json,
-        } => match run(&level, seed, days, commands.as_deref(), json) {
+            replications,
+            threads,
+        } => match run(
+            &level,
+            seed,
+            days,
+            commands.as_deref(),
+            json,
+            replications.map(|r| (r, threads)),
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -108,6 +128,7 @@ fn run(
     days: Option<f64>,
     commands: Option<&str>,
     json: bool,
+    replications: Option<(u32, Option<usize>)>,
 ) -> Result<(), InputError> {
     let level = Level::load(level)?;
     let seed = seed.unwrap_or(level.seed);
@@ -132,6 +153,28 @@ fn run(
             parse_command_log(path, &src)?
         }
     };
+    if let Some((r, threads)) = replications {
+        let threads = threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let started = std::time::Instant::now();
+        let reps = replicate(&level, seed, end, &log, r, threads).map_err(|m| InputError {
+            file: "command line".into(),
+            line: None,
+            column: None,
+            field: Some("--replications".into()),
+            message: m,
+        })?;
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&reps).expect("replications serialize")
+            );
+        } else {
+            print_replications(&reps, started.elapsed().as_secs_f64(), threads);
+        }
+        return Ok(());
+    }
     let mut sim = Simulation::with_duration(level, seed, end);
     sim.apply_log(&log)
         .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
@@ -233,4 +276,22 @@ fn print_table(sim: &Simulation, r: &RunReport) {
         r.score,
         "★".repeat(r.stars as usize)
     );
+}
+
+/// The headline metrics of a replication run, as a table: mean ± 95% half-width.
+fn print_replications(reps: &Replications, seconds: f64, threads: usize) {
+    println!(
+        "{}: {} replications from base seed {} ({:.2} s on {} threads)",
+        reps.level,
+        reps.seeds.len(),
+        reps.base_seed,
+        seconds,
+        threads
+    );
+    println!();
+    println!("{:<40} {:>14} {:>12}", "metric", "mean", "± 95% CI");
+    for (name, e) in &reps.metrics {
+        let hw = e.half_width.map_or("–".to_string(), |h| format!("{h:.4}"));
+        println!("{name:<40} {:>14.4} {hw:>12}", e.mean);
+    }
 }

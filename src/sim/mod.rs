@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod level;
 pub mod metrics;
+pub mod replicate;
 pub mod rng;
 
 pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
