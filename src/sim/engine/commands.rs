@@ -232,6 +232,7 @@ impl Simulation {
                     return Err(format!("{center:?} cannot be skipped in this level"));
                 }
                 self.centers[c].skipped = *on;
+                self.any_skipped = self.centers.iter().any(|c| c.skipped);
             }
             Action::Postmortem { outage } => {
                 let o = self.outage_arg(*outage)?;

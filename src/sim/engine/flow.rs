@@ -104,6 +104,9 @@ impl Simulation {
     /// The first step at or after `from` whose center is not being skipped.
     fn next_unskipped(&self, slot: usize, from: usize) -> Option<usize> {
         let n = self.item(slot).efforts.len();
+        if !self.any_skipped {
+            return (from < n).then_some(from);
+        }
         (from..n).find(|&s| !self.centers[self.route_center(slot, s)].skipped)
     }
 
@@ -133,7 +136,7 @@ impl Simulation {
     fn drum_ahead(&self, slot: usize) -> bool {
         let Some(d) = self.drum else { return false };
         let it = self.item(slot);
-        (it.step..it.efforts.len()).any(|s| self.route_center(slot, s) == d)
+        self.routes[it.stream][it.step..].contains(&d)
     }
 
     /// Moves a backlog (or new) item into the value stream.
@@ -153,6 +156,10 @@ impl Simulation {
     /// Advances the item past steps whose center is being skipped, adding debt for each.
     /// Returns whether no step is left (the item is done).
     fn skip_forward(&mut self, slot: usize) -> bool {
+        if !self.any_skipped {
+            let it = self.item(slot);
+            return it.step >= it.efforts.len();
+        }
         loop {
             let it = self.item(slot);
             if it.step >= it.efforts.len() {
@@ -232,6 +239,14 @@ impl Simulation {
     /// if it is expedited, else at the back.
     pub(super) fn enqueue(&mut self, slot: usize, c: usize, awaiting: bool) {
         let expedited = self.item(slot).expedited;
+        if !expedited {
+            if awaiting {
+                self.centers[c].awaiting.push_back(slot);
+            } else {
+                self.centers[c].queue.push_back(slot);
+            }
+            return;
+        }
         let pos = if expedited {
             let list = if awaiting {
                 &self.centers[c].awaiting
@@ -285,8 +300,9 @@ impl Simulation {
 
     /// The item has finished its route: it leaves the system and earns its value.
     fn complete(&mut self, slot: usize) {
-        let it = self.items[slot].take().expect("live item");
+        let mut it = self.items[slot].take().expect("live item");
         self.free_slots.push(slot);
+        self.effort_pool.push(std::mem::take(&mut it.efforts));
         if it.rope {
             self.rope -= 1;
         }

@@ -442,6 +442,12 @@ pub struct Simulation {
     constraint_work: Vec<bool>,
     /// Released items with the drum still ahead of them.
     rope: u32,
+    /// Each arrival stream's route as center indices.
+    routes: Vec<Vec<usize>>,
+    /// Effort vectors of finished items, kept for reuse (no allocation per arrival).
+    effort_pool: Vec<Vec<f64>>,
+    /// Whether any center is being skipped now.
+    any_skipped: bool,
     workers: Vec<WorkerState>,
     backlog: VecDeque<usize>,
     /// Items waiting in outboxes or in the backlog: when zero, no flow pass is needed.
@@ -575,6 +581,18 @@ impl Simulation {
                 })
                 .collect(),
             rope: 0,
+            routes: level
+                .arrivals
+                .iter()
+                .map(|a| {
+                    a.route
+                        .iter()
+                        .map(|s| level.center_index(&s.center).expect("validated route"))
+                        .collect()
+                })
+                .collect(),
+            effort_pool: Vec::new(),
+            any_skipped: false,
             workers,
             backlog: VecDeque::new(),
             blocked_items: 0,
@@ -1074,7 +1092,6 @@ impl Simulation {
     /// Center index of step `step` of the item in `slot`.
     fn route_center(&self, slot: usize, step: usize) -> usize {
         let it = self.item(slot);
-        let name = &self.level.arrivals[it.stream].route[step].center;
-        self.level.center_index(name).expect("validated route")
+        self.routes[it.stream][step]
     }
 }

@@ -5,8 +5,8 @@
 use super::{JobKind, OutageState, Place, Simulation, Task, TaskKind, WorkerState};
 use crate::sim::level::{Doer, Effect, OUTAGE_SKILL};
 
-/// What an idle worker could take from the centers: (age, center, queue positions).
-type CenterPick = (f64, usize, Vec<usize>);
+/// What an idle worker could take from the centers: (age of its first ready item, center).
+type CenterPick = (f64, usize);
 
 impl Simulation {
     /// Gives outages and planned work to workers until nothing more can start. Returns
@@ -201,7 +201,7 @@ impl Simulation {
         let take_job = match (&job, &center) {
             (None, _) => false,
             (Some(_), None) => true,
-            (Some((_, j)), Some((age, _, _))) => {
+            (Some((_, j)), Some((age, _))) => {
                 let reserved = self.policy.improvement_share > 0.0
                     && self.workers[w].busy_improving < self.entitlement_now();
                 reserved || self.jobs[*j].queued_at < *age
@@ -220,59 +220,80 @@ impl Simulation {
             self.begin(w, task);
             return true;
         }
-        let Some((_, c, positions)) = center else {
+        let Some((_, c)) = center else {
             return false;
         };
         let speed = self.workers[w].skills[c].expect("skilled");
         let now = self.now;
         self.centers[c].touch(now);
-        // Take the picked items out of the queue, from the back so positions stay valid.
-        let mut slots: Vec<usize> = positions
-            .iter()
-            .rev()
-            .map(|&p| self.centers[c].queue.remove(p).expect("position in queue"))
-            .collect();
-        slots.reverse();
-        for &s in &slots {
-            self.record_service_start(s, c);
-        }
-        self.centers[c].in_service += slots.len() as u32;
-        self.centers[c].active_tasks += 1;
-        let task = if self.centers[c].batch.is_some() {
-            let spec = &self.level.centers[c];
-            let (setup, per_item) = match (&spec.deploy, &spec.batch) {
-                (Some(d), _) => (d.setup.clone(), d.per_item),
-                (None, Some(b)) => (b.setup.clone(), 0.0),
-                (None, None) => unreachable!("a batch center has a batch spec"),
-            };
-            let efforts: f64 = slots
-                .iter()
-                .map(|&s| {
-                    let it = self.item(s);
-                    it.efforts[it.step]
-                })
-                .sum();
-            let work = setup.sample(&mut self.setup_rng) * self.centers[c].setup_factor
-                + per_item * slots.len() as f64
-                + efforts;
-            Task {
-                kind: TaskKind::Batch { center: c, slots },
-                remaining: work,
-                speed,
-                resumed_at: now,
+        let task = match self.centers[c].batch {
+            Some(need) => {
+                let slots = self.take_from_queue(c, need as usize);
+                self.centers[c].in_service += slots.len() as u32;
+                let spec = &self.level.centers[c];
+                let (setup, per_item) = match (&spec.deploy, &spec.batch) {
+                    (Some(d), _) => (d.setup.clone(), d.per_item),
+                    (None, Some(b)) => (b.setup.clone(), 0.0),
+                    (None, None) => unreachable!("a batch center has a batch spec"),
+                };
+                let efforts: f64 = slots
+                    .iter()
+                    .map(|&s| {
+                        let it = self.item(s);
+                        it.efforts[it.step]
+                    })
+                    .sum();
+                let work = setup.sample(&mut self.setup_rng) * self.centers[c].setup_factor
+                    + per_item * slots.len() as f64
+                    + efforts;
+                Task {
+                    kind: TaskKind::Batch { center: c, slots },
+                    remaining: work,
+                    speed,
+                    resumed_at: now,
+                }
             }
-        } else {
-            let slot = slots[0];
-            let it = self.item(slot);
-            Task {
-                kind: TaskKind::Item { slot, center: c },
-                remaining: it.efforts[it.step],
-                speed,
-                resumed_at: now,
+            None => {
+                let slot = if self.policy.freeze {
+                    self.take_from_queue(c, 1)[0]
+                } else {
+                    self.centers[c]
+                        .queue
+                        .pop_front()
+                        .expect("picked a ready queue")
+                };
+                self.record_service_start(slot, c);
+                self.centers[c].in_service += 1;
+                let it = self.item(slot);
+                Task {
+                    kind: TaskKind::Item { slot, center: c },
+                    remaining: it.efforts[it.step],
+                    speed,
+                    resumed_at: now,
+                }
             }
         };
+        self.centers[c].active_tasks += 1;
         self.begin(w, task);
         true
+    }
+
+    /// Takes the first `n` startable items out of center `c`'s queue, in order, and records
+    /// their service start.
+    fn take_from_queue(&mut self, c: usize, n: usize) -> Vec<usize> {
+        let mut slots = Vec::with_capacity(n);
+        let mut p = 0;
+        while slots.len() < n && p < self.centers[c].queue.len() {
+            let s = self.centers[c].queue[p];
+            if self.startable(s) {
+                self.centers[c].queue.remove(p);
+                self.record_service_start(s, c);
+                slots.push(s);
+            } else {
+                p += 1;
+            }
+        }
+        slots
     }
 
     fn record_service_start(&mut self, slot: usize, c: usize) {
@@ -299,20 +320,21 @@ impl Simulation {
                 continue; // others were doing this all along: leave it to them
             }
             let need = center.batch.unwrap_or(1) as usize;
-            let positions: Vec<usize> = center
-                .queue
-                .iter()
-                .enumerate()
-                .filter(|&(_, &s)| self.startable(s))
-                .map(|(p, _)| p)
-                .take(need)
-                .collect();
-            if positions.len() < need {
-                continue;
-            }
-            let age = self.entered_at(center.queue[positions[0]]);
-            if best.as_ref().is_none_or(|(a, _, _)| age < *a) {
-                best = Some((age, c, positions));
+            let age = if !self.policy.freeze {
+                if center.queue.len() < need {
+                    continue;
+                }
+                self.entered_at(center.queue[0])
+            } else {
+                let mut ready = center.queue.iter().filter(|&&s| self.startable(s));
+                let Some(&first) = ready.next() else { continue };
+                if ready.count() + 1 < need {
+                    continue;
+                }
+                self.entered_at(first)
+            };
+            if best.is_none_or(|(a, _)| age < a) {
+                best = Some((age, c));
             }
         }
         best
