@@ -650,6 +650,11 @@ pub const EMBEDDED: &[(&str, &str, &str)] = &[
         include_str!("../../levels/ten-deploys.ron"),
     ),
     (
+        "phoenix",
+        "levels/phoenix.ron",
+        include_str!("../../levels/phoenix.ron"),
+    ),
+    (
         "mm1",
         "levels/mm1.ron",
         include_str!("../../levels/mm1.ron"),

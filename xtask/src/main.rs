@@ -7,6 +7,8 @@
 //! - `cargo xtask test`: every test: the core without Bevy, the whole crate with the shell,
 //!   clippy, then the web bundle in headless Chromium.
 //! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
+//! - `cargo xtask peer`: the peer comparison: the same M/M/1 model (λ = 0.9, μ = 1, about one
+//!   million customers) in SimPy and in flowkata, customers per second for each and the ratio.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,9 +49,10 @@ fn main() -> Result<()> {
         }
         Some("setup") => setup(),
         Some("test") => test(),
+        Some("peer") => peer(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--port N] [--release] | build-web [--release] | test | setup>"
+                "usage: cargo xtask <serve [--port N] [--release] | build-web [--release] | test | setup | peer>"
             );
             std::process::exit(2);
         }
@@ -333,4 +336,107 @@ fn native_state_hash(args: &[&str]) -> Result<String> {
         .chars()
         .take_while(|c| c.is_ascii_hexdigit())
         .collect())
+}
+
+/// The SimPy version the peer comparison installs (pinned, so figures compare across runs).
+const SIMPY_VERSION: &str = "4.1.2";
+
+/// Runs the same M/M/1 model in SimPy and in flowkata on this machine, one after the other,
+/// and prints customers per second for each and their ratio. SimPy goes into a virtual
+/// environment under `target/peer/` (from PyPI, once); flowkata runs its release CLI on
+/// `bench/peer/mm1.ron`. Each side times only its simulation (SimPy: `env.run`; flowkata:
+/// parsing the level, the run and its report), and each takes the best of three runs.
+fn peer() -> Result<()> {
+    let venv = target_dir().join("peer/venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+            .context("python3 with the venv module is needed (Debian: python3-venv)")?;
+    }
+    let has_simpy = Command::new(&python)
+        .args([
+            "-c",
+            &format!("import simpy, sys; sys.exit(simpy.__version__ != '{SIMPY_VERSION}')"),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_simpy {
+        run(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            &format!("simpy=={SIMPY_VERSION}"),
+        ]))?;
+    }
+    run(cargo().args([
+        "build",
+        "--release",
+        "--no-default-features",
+        "--bin",
+        "flowkata-cli",
+    ]))?;
+    let cli = target_dir().join("release/flowkata-cli");
+    let json_of = |cmd: &mut Command| -> Result<serde_json::Value> {
+        let out = cmd
+            .output()
+            .with_context(|| format!("could not start {cmd:?}"))?;
+        if !out.status.success() {
+            bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let best =
+        |mut one: Box<dyn FnMut() -> Result<serde_json::Value>>| -> Result<serde_json::Value> {
+            let mut best: Option<serde_json::Value> = None;
+            for _ in 0..3 {
+                let v = one()?;
+                if best
+                    .as_ref()
+                    .is_none_or(|b| v["seconds"].as_f64() < b["seconds"].as_f64())
+                {
+                    best = Some(v);
+                }
+            }
+            Ok(best.expect("three runs"))
+        };
+    let script = root().join("bench/peer/simpy_mm1.py");
+    eprintln!("SimPy {SIMPY_VERSION}: 3 runs of {}", script.display());
+    let simpy = best(Box::new(|| json_of(Command::new(&python).arg(&script))))?;
+    let level = root().join("bench/peer/mm1.ron");
+    eprintln!("flowkata: 3 runs of {}", level.display());
+    let ours = best(Box::new(|| {
+        json_of(Command::new(&cli).arg("speed").arg(&level))
+    }))?;
+    let rate = |v: &serde_json::Value, key: &str| {
+        v[key].as_f64().unwrap_or(0.0) / v["seconds"].as_f64().unwrap_or(f64::INFINITY)
+    };
+    let (simpy_rate, our_rate) = (rate(&simpy, "customers"), rate(&ours, "customers"));
+    println!();
+    println!("M/M/1, λ = 0.9, μ = 1, horizon 10⁶/0.9 minutes (about one million customers)");
+    println!(
+        "{:<28} {:>10} {:>10} {:>16} {:>10}",
+        "engine", "customers", "seconds", "customers/s", "mean Wq"
+    );
+    for (name, v, r) in [
+        (
+            format!(
+                "SimPy {SIMPY_VERSION} (Python {})",
+                simpy["python"].as_str().unwrap_or("?")
+            ),
+            &simpy,
+            simpy_rate,
+        ),
+        ("flowkata".to_string(), &ours, our_rate),
+    ] {
+        println!(
+            "{:<28} {:>10} {:>10.3} {:>16.0} {:>10.3}",
+            name,
+            v["customers"],
+            v["seconds"].as_f64().unwrap_or(0.0),
+            r,
+            v["mean_wait"].as_f64().unwrap_or(0.0)
+        );
+    }
+    println!("theory: mean Wq = ρ/(μ − λ) = 9 minutes");
+    println!("ratio: flowkata / SimPy = {:.0}×", our_rate / simpy_rate);
+    Ok(())
 }

@@ -217,9 +217,17 @@ impl CenterState {
     }
     /// Brings the time-weighted areas up to `now` before the state changes.
     fn touch(&mut self, now: SimTime) {
-        let mut s = std::mem::take(&mut self.stats);
-        self.integrate(&mut s, now);
-        self.stats = s;
+        let dt = now - self.stats.last_change;
+        if dt > 0.0 {
+            let queued = (self.queue.len() + self.awaiting.len()) as f64;
+            let wip = f64::from(self.wip());
+            let s = &mut self.stats;
+            s.area_queue += queued * dt;
+            s.area_in_system += wip * dt;
+            s.area_busy += f64::from(self.busy_workers) * dt;
+            s.area_blocked += self.outbox.len() as f64 * dt;
+            s.last_change = now;
+        }
     }
     /// The stats with the time-weighted areas integrated up to `now`, leaving `self` as is.
     fn stats_at(&self, now: SimTime) -> CenterStats {
