@@ -216,3 +216,36 @@ fn an_unknown_level_in_a_link_stays_on_the_title_with_a_reason() {
             .is_none()
     );
 }
+
+/// The Phoenix decisions the controls send reach the core through the same message, and
+/// change what the core reports back to the board.
+#[test]
+fn phoenix_decisions_from_the_controls_reach_the_simulation() {
+    let mut app = app();
+    start(&mut app, "phoenix", 1);
+    for action in [
+        Action::SetImprovementShare { share: 0.2 },
+        Action::FundImprovement {
+            id: "monitoring".into(),
+        },
+        Action::SetRelease {
+            rule: flowkata::sim::ReleaseRule::DrumBufferRope { buffer: 5 },
+        },
+        Action::PreApproveStandard { on: true },
+        Action::SetBoardInterval { every_days: 0.5 },
+        Action::Freeze { on: true },
+    ] {
+        app.world_mut().write_message(PlayerCommand(action));
+    }
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert!(session.last_error.is_none(), "{:?}", session.last_error);
+    let sim = &session.sim;
+    assert_eq!(sim.commands().len(), 6);
+    assert_eq!(sim.policy().improvement_share, 0.2);
+    assert!(sim.policy().freeze);
+    let board = sim.board_view().expect("phoenix has a change board");
+    assert!(board.pre_approve_standard);
+    assert_eq!(board.every_days, 0.5);
+    assert!(sim.open_jobs().iter().any(|j| j.label == "Monitoring"));
+}

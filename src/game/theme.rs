@@ -58,7 +58,7 @@ pub fn hours(minutes: Option<f64>) -> String {
 
 /// Draws one work item as a small rounded square in its type's color with its letter.
 pub fn item_chip(ui: &mut egui::Ui, t: WorkType, id: u64, outlined: bool) -> egui::Response {
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::click());
     let painter = ui.painter();
     painter.rect_filled(rect, 3.0, work_color(t));
     if outlined {

@@ -6,9 +6,14 @@ use bevy_egui::egui;
 use super::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
-use crate::sim::{Activity, CenterView, ItemView, Simulation, WorkType, WorkerView};
+use crate::sim::{Action, Activity, CenterView, ItemView, Simulation, WorkType, WorkerView};
 
-pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut SelectedOutage) {
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    session: &Session,
+    selected: &mut SelectedOutage,
+    out: &mut Vec<Action>,
+) {
     let sim = &session.sim;
     let centers = sim.center_views();
     let workers = sim.worker_views();
@@ -34,7 +39,7 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, selected: &mut Selected
                     card(ui, c.constraint_only).show(ui, |ui| {
                         ui.set_width(width);
                         ui.set_min_height(190.0);
-                        ui.vertical(|ui| station(ui, sim, c));
+                        ui.vertical(|ui| station(ui, c, out));
                     });
                 }
             });
@@ -72,7 +77,7 @@ fn card(ui: &egui::Ui, constraint: bool) -> egui::Frame {
 }
 
 /// One work center: its name, WIP, utilization and the items in it.
-fn station(ui: &mut egui::Ui, sim: &Simulation, c: &CenterView) {
+fn station(ui: &mut egui::Ui, c: &CenterView, out: &mut Vec<Action>) {
     ui.label(egui::RichText::new(&c.name).strong().size(16.0));
     let wip = c.queue.len() + c.in_service.len() + c.blocked.len();
     let limit = c
@@ -82,18 +87,25 @@ fn station(ui: &mut egui::Ui, sim: &Simulation, c: &CenterView) {
         theme::MUTED,
         format!("WIP {wip} ({limit}) · ρ {:.0}%", 100.0 * c.utilization),
     );
-    if c.is_deploy {
+    if let Some(b) = c.batch {
+        let what = if c.is_deploy { "deploy" } else { "batch" };
         ui.colored_label(
             theme::MUTED,
-            format!(
-                "batch of {}: {} waiting",
-                sim.policy().batch_size,
-                c.queue.len()
-            ),
+            format!("{what} of {b}: {} waiting", c.queue.len()),
         );
+    }
+    if let Some(b) = c.buffer {
+        ui.colored_label(theme::MUTED, format!("buffer holds {b}"));
     }
     if c.constraint_only {
         ui.colored_label(theme::CONSTRAINT, "only the constraint can work here");
+    }
+    if c.is_drum {
+        ui.colored_label(theme::CONSTRAINT, "the drum: release follows its pace")
+            .on_hover_text("Drum-buffer-rope: when it is on, work is released only while the buffer ahead of this center has room.");
+    }
+    if c.skipped {
+        ui.colored_label(theme::ALARM, "skipped: items go straight past (adds debt)");
     }
     ui.add_space(4.0);
     ui.label(if c.is_deploy {
@@ -101,15 +113,25 @@ fn station(ui: &mut egui::Ui, sim: &Simulation, c: &CenterView) {
     } else {
         "In service"
     });
-    chips(ui, &c.in_service, true);
+    chips(ui, &c.in_service, true, out);
+    if c.is_deploy && !c.awaiting_approval.is_empty() {
+        ui.colored_label(
+            theme::MUTED,
+            format!(
+                "Waiting for the change board ({})",
+                c.awaiting_approval.len()
+            ),
+        );
+        chips(ui, &c.awaiting_approval, false, out);
+    }
     ui.label(format!("Queue ({})", c.queue.len()));
-    chips(ui, &c.queue, false);
+    chips(ui, &c.queue, false, out);
     if !c.blocked.is_empty() {
         ui.colored_label(
             theme::ALARM,
             format!("Done, blocked downstream ({})", c.blocked.len()),
         );
-        chips(ui, &c.blocked, false);
+        chips(ui, &c.blocked, false, out);
     }
 }
 
@@ -141,11 +163,17 @@ fn person(
                 centers[*center].name
             ));
         }
-        Activity::Deploying { items, .. } => {
-            ui.label(format!("deploying {items} changes"));
+        Activity::Batch { center, items } => {
+            ui.label(format!("{}: batch of {items}", centers[*center].name));
+        }
+        Activity::Improving { job } => {
+            ui.colored_label(
+                theme::work_color(WorkType::Internal),
+                format!("improvement work (#{job})"),
+            );
         }
         Activity::FixingOutage { outage } => {
-            let text = egui::RichText::new(format!("⚠ fixing outage #{outage}"))
+            let text = egui::RichText::new(format!("⚠ on outage #{outage}"))
                 .color(theme::ALARM)
                 .strong();
             if ui
@@ -167,19 +195,30 @@ fn person(
         );
     }
     load_bar(ui, w.utilization, w.unplanned_share);
-    let mut skills: Vec<&str> = w.skills.iter().map(|c| centers[*c].name.as_str()).collect();
-    if w.fixes_outages {
-        skills.push("outages");
+    let speed = |s: f64| {
+        if (s - 1.0).abs() < 1e-9 {
+            String::new()
+        } else {
+            format!(" ×{s:.2}")
+        }
+    };
+    let mut skills: Vec<String> = w
+        .skills
+        .iter()
+        .map(|(c, s)| format!("{}{}", centers[*c].name, speed(*s)))
+        .collect();
+    if let Some(s) = w.outage_speed {
+        skills.push(format!("outages{}", speed(s)));
     }
-    ui.colored_label(theme::MUTED, skills.join(", "));
+    ui.colored_label(theme::MUTED, skills.join(", "))
+        .on_hover_text("Skills, with speed where it is not nominal (×0.50 takes twice as long)");
 }
 
 /// A banner across the board while production is down: how many outages, what they cost
 /// per hour, and a link to select the oldest for triage.
 fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOutage) {
     let open: Vec<_> = sim
-        .outages()
-        .iter()
+        .known_outages()
         .filter(|o| o.resolved_at.is_none())
         .collect();
     let Some(oldest) = open.first() else { return };
@@ -224,12 +263,25 @@ fn legend(ui: &mut egui::Ui) {
     });
 }
 
-fn chips(ui: &mut egui::Ui, items: &[ItemView], outlined: bool) {
+/// The items as chips; right-click (or long-press) one that is waiting to expedite it.
+fn chips(ui: &mut egui::Ui, items: &[ItemView], in_service: bool, out: &mut Vec<Action>) {
     const MAX: usize = 60;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
         for it in items.iter().take(MAX) {
-            theme::item_chip(ui, it.work_type, it.id, outlined);
+            let resp = theme::item_chip(ui, it.work_type, it.id, in_service);
+            if it.expedited {
+                ui.painter()
+                    .circle_filled(resp.rect.right_top(), 3.0, theme::ALARM);
+            }
+            if !in_service && !it.expedited {
+                resp.context_menu(|ui| {
+                    if ui.button(format!("Expedite #{}", it.id)).clicked() {
+                        out.push(Action::Expedite { item: it.id });
+                        ui.close();
+                    }
+                });
+            }
         }
         if items.len() > MAX {
             ui.label(format!("+{}", items.len() - MAX));

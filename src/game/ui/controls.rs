@@ -1,11 +1,16 @@
 //! The control panel: the decisions the player can make, each sent as a player command.
+//! Sections appear only when the level has the mechanic: flow and release, the change
+//! board, improvement work, outages, and the backlog.
 
 use bevy_egui::egui;
 
 use super::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
-use crate::sim::{Action, Assignee, OutageCause, OutageState, level::MAX_BATCH};
+use crate::sim::{
+    Action, Assignee, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
+    Simulation, WorkType, level::MAX_BATCH,
+};
 
 pub(super) fn show(
     ui: &mut egui::Ui,
@@ -21,114 +26,459 @@ pub(super) fn show(
         {
             ui.colored_label(theme::ALARM, format!("Refused: {msg}"));
         }
-
-        let policy = sim.policy();
-        let constraint = sim.level().workers.iter().find(|w| w.constraint).map(|w| w.name.clone());
-        if let Some(name) = &constraint {
-            let mut protect = policy.protect_constraint;
-            let label = format!("Protect {name} (P)");
-            if ui.checkbox(&mut protect, label).on_hover_text(format!(
-                "{name} does only the work nobody else can do, and outages go to others who can fix them."
-            )).changed() {
-                out.push(Action::ProtectConstraint { on: protect });
-            }
+        flow(ui, sim, out);
+        if sim.board_view().is_some() {
+            egui::CollapsingHeader::new("Change board")
+                .default_open(true)
+                .show(ui, |ui| change_board(ui, sim, out));
         }
-        let mut hold = policy.hold_work;
+        if !sim.level().improvements.is_empty() {
+            egui::CollapsingHeader::new("Improvement work")
+                .default_open(true)
+                .show(ui, |ui| improvements(ui, sim, out));
+        }
+        ui.separator();
+        outages(ui, sim, selected, out);
+        if sim.backlog_len() > 0 {
+            egui::CollapsingHeader::new(format!("Backlog ({})", sim.backlog_len()))
+                .default_open(false)
+                .show(ui, |ui| backlog(ui, sim, out));
+        }
+    });
+}
+
+/// Sends the command when a slider is released or a value is typed, not on every drag step.
+fn committed(resp: &egui::Response) -> bool {
+    resp.drag_stopped() || (resp.changed() && !resp.dragged())
+}
+
+fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let policy = sim.policy();
+    let level = sim.level();
+    if let Some(name) = level.workers.iter().find(|w| w.constraint).map(|w| &w.name) {
+        let mut protect = policy.protect_constraint;
         if ui
-            .checkbox(&mut hold, "Hold new work in the backlog")
-            .on_hover_text("Stop releasing new work into the value stream.")
+            .checkbox(&mut protect, format!("Protect {name} (P)"))
+            .on_hover_text(format!(
+                "{name} does only the constraint's own work, and outages go to others who can fix them."
+            ))
             .changed()
         {
-            out.push(Action::HoldWork { hold });
+            out.push(Action::ProtectConstraint { on: protect });
         }
-
-        if sim.deploy_center().is_some() {
-            ui.separator();
-            ui.label("Deploy batch size");
-            let mut size = policy.batch_size;
-            let slider = egui::Slider::new(&mut size, 1..=MAX_BATCH.min(50)).logarithmic(true).text("changes");
-            let resp = ui.add(slider);
-            if resp.drag_stopped() || (resp.changed() && !resp.dragged()) {
-                out.push(Action::SetBatchSize { size });
-            }
-            ui.colored_label(theme::MUTED, "Big batches: fewer setups, but riskier deploys and longer waits.");
+    }
+    let mut hold = policy.hold_work;
+    if ui
+        .checkbox(&mut hold, "Hold new work in the backlog")
+        .on_hover_text("Stop releasing new work into the value stream.")
+        .changed()
+    {
+        out.push(Action::HoldWork { hold });
+    }
+    let has_projects = level
+        .arrivals
+        .iter()
+        .any(|a| matches!(a.work_type, WorkType::Business | WorkType::Internal));
+    if has_projects {
+        let mut freeze = policy.freeze;
+        if ui
+            .checkbox(&mut freeze, "Freeze projects")
+            .on_hover_text(
+                "Business and internal projects are neither released nor started; changes, outages and improvement work go on.",
+            )
+            .changed()
+        {
+            out.push(Action::Freeze { on: freeze });
         }
+    }
 
+    if let Some(drum) = sim.drum() {
         ui.separator();
-        ui.label("WIP limits");
-        egui::Grid::new("wip").num_columns(2).show(ui, |ui| {
-            for (i, c) in sim.level().centers.iter().enumerate() {
-                if Some(i) == sim.deploy_center() {
-                    continue;
-                }
-                ui.label(&c.name);
-                let current = sim.wip_limit(i);
-                ui.horizontal(|ui| {
-                    let mut on = current.is_some();
-                    if ui.checkbox(&mut on, "").on_hover_text("Limit the work at this center").changed() {
-                        out.push(Action::SetWipLimit { center: c.id.clone(), limit: on.then_some(current.unwrap_or(4)) });
-                    }
-                    if let Some(mut l) = current
-                        && ui.add(egui::DragValue::new(&mut l).range(1..=99)).changed()
-                    {
-                        out.push(Action::SetWipLimit { center: c.id.clone(), limit: Some(l) });
-                    }
+        let drum_name = &level.centers[drum].name;
+        ui.label("Release rule").on_hover_text(
+            "Push: everything that arrives enters at once. Drum-buffer-rope: work enters only while few enough items are ahead of the constraint.",
+        );
+        let mut dbr = matches!(policy.release, ReleaseRule::DrumBufferRope { .. });
+        let buffer = match policy.release {
+            ReleaseRule::DrumBufferRope { buffer } => buffer,
+            ReleaseRule::Push => 6,
+        };
+        ui.horizontal(|ui| {
+            if ui.radio(!dbr, "Push").clicked() && dbr {
+                out.push(Action::SetRelease {
+                    rule: ReleaseRule::Push,
                 });
-                ui.end_row();
+                dbr = false;
+            }
+            if ui.radio(dbr, format!("Drum: {drum_name}")).clicked() && !dbr {
+                out.push(Action::SetRelease {
+                    rule: ReleaseRule::DrumBufferRope { buffer },
+                });
             }
         });
-
-        ui.separator();
-        let open: Vec<_> = sim.outages().iter().filter(|o| o.state != OutageState::Resolved).collect();
-        ui.heading(format!("Outages ({})", open.len()));
-        if open.is_empty() {
-            ui.colored_label(theme::MUTED, "Production is healthy.");
-        }
-        let workers = sim.worker_views();
-        for o in open {
-            let is_selected = selected.0 == Some(o.id);
-            let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(
-                if is_selected { 2.5 } else { 1.0 },
-                theme::ALARM,
-            ));
-            frame.show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                let who = match o.state {
-                    OutageState::Open => "waiting for someone free".to_string(),
-                    OutageState::Deferred => "deferred".to_string(),
-                    OutageState::Queued(w) => format!("queued for {}", workers[w].name),
-                    OutageState::InWork(w) => format!("{} is fixing it", workers[w].name),
-                    OutageState::Resolved => "fixed".to_string(),
-                };
-                let cause = match o.cause {
-                    OutageCause::BaseRate => "incident".to_string(),
-                    OutageCause::FailedDeploy { changes } => format!("failed deploy of {changes}"),
-                };
-                if ui
-                    .selectable_label(is_selected, egui::RichText::new(format!("⚠ #{} {cause}", o.id)).color(theme::ALARM).strong())
-                    .clicked()
-                {
-                    selected.0 = if is_selected { None } else { Some(o.id) };
+        if dbr {
+            let mut b = buffer;
+            ui.horizontal(|ui| {
+                ui.label("buffer");
+                if committed(&ui.add(egui::DragValue::new(&mut b).range(1..=99))) {
+                    out.push(Action::SetRelease {
+                        rule: ReleaseRule::DrumBufferRope { buffer: b },
+                    });
                 }
-                ui.label(format!("{who} · costing {}", theme::money(sim.outage_cost(o))));
-                if is_selected {
-                    ui.label("Who takes it?");
-                    ui.horizontal_wrapped(|ui| {
-                        for w in workers.iter().filter(|w| w.fixes_outages) {
-                            let label = if w.constraint { format!("{} ★", w.name) } else { w.name.clone() };
-                            if ui.button(label).clicked() {
-                                out.push(Action::Triage { outage: o.id, to: Assignee::Worker(w.name.clone()) });
-                            }
-                        }
-                        if ui.button("Defer").on_hover_text("Nobody, for now. It keeps costing.").clicked() {
-                            out.push(Action::Triage { outage: o.id, to: Assignee::Defer });
-                        }
-                        if ui.button("Auto").on_hover_text("Back to the standing rule").clicked() {
-                            out.push(Action::Triage { outage: o.id, to: Assignee::Auto });
-                        }
+                ui.colored_label(theme::MUTED, format!("{} ahead now", sim.rope_len()));
+            });
+        }
+    }
+
+    let intake: Vec<_> = level
+        .arrivals
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a.work_type, WorkType::Business | WorkType::Internal))
+        .collect();
+    if !intake.is_empty() {
+        ui.separator();
+        ui.label("Accept incoming projects")
+            .on_hover_text("Refused work never enters: no value, no load.");
+        for (i, a) in intake {
+            let mut accept = policy.accept[i];
+            if ui.checkbox(&mut accept, &a.name).changed() {
+                out.push(Action::SetIntake {
+                    stream: a.name.clone(),
+                    accept,
+                });
+            }
+        }
+    }
+
+    let centers = sim.center_views();
+    if centers.iter().any(|c| c.batch.is_some()) {
+        ui.separator();
+        ui.label("Batch sizes");
+        for (i, c) in centers.iter().enumerate() {
+            let Some(mut size) = c.batch else { continue };
+            let slider = egui::Slider::new(&mut size, 1..=MAX_BATCH.min(50))
+                .logarithmic(true)
+                .text(&c.name);
+            if committed(&ui.add(slider)) {
+                out.push(Action::SetBatchSize {
+                    size,
+                    center: Some(level.centers[i].id.clone()),
+                });
+            }
+        }
+        ui.colored_label(
+            theme::MUTED,
+            "Big batches: fewer setups, but riskier deploys and longer waits.",
+        );
+    }
+
+    let skippable: Vec<_> = centers.iter().filter(|c| c.skippable).collect();
+    if !skippable.is_empty() {
+        ui.separator();
+        for c in skippable {
+            let mut skip = c.skipped;
+            if ui
+                .checkbox(&mut skip, format!("Skip {}", c.name))
+                .on_hover_text("Faster now; every skipped step adds technical debt.")
+                .changed()
+            {
+                out.push(Action::SkipStep {
+                    center: c.id.clone(),
+                    on: skip,
+                });
+            }
+        }
+    }
+
+    ui.separator();
+    ui.label("WIP limits");
+    egui::Grid::new("wip").num_columns(2).show(ui, |ui| {
+        for (i, c) in centers.iter().enumerate() {
+            if c.batch.is_some() {
+                continue;
+            }
+            ui.label(&c.name);
+            let current = sim.wip_limit(i);
+            ui.horizontal(|ui| {
+                let mut on = current.is_some();
+                if ui
+                    .checkbox(&mut on, "")
+                    .on_hover_text("Limit the work at this center")
+                    .changed()
+                {
+                    out.push(Action::SetWipLimit {
+                        center: c.id.clone(),
+                        limit: on.then_some(current.unwrap_or(4)),
+                    });
+                }
+                if let Some(mut l) = current
+                    && ui.add(egui::DragValue::new(&mut l).range(1..=99)).changed()
+                {
+                    out.push(Action::SetWipLimit {
+                        center: c.id.clone(),
+                        limit: Some(l),
                     });
                 }
             });
+            ui.end_row();
         }
     });
+}
+
+fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let Some(b) = sim.board_view() else { return };
+    let cal = &sim.level().calendar;
+    ui.label(format!(
+        "{} change(s) waiting · next meeting {}",
+        b.waiting,
+        b.next_meeting.map_or("–".into(), |t| cal.format(t))
+    ));
+    let mut every = b.every_days;
+    let resp = ui
+        .add(
+            egui::Slider::new(&mut every, 0.125..=5.0)
+                .logarithmic(true)
+                .text("days between meetings"),
+        )
+        .on_hover_text("A board that meets rarely is a queue every change waits in.");
+    if committed(&resp) {
+        out.push(Action::SetBoardInterval { every_days: every });
+    }
+    let mut pre = b.pre_approve_standard;
+    if ui
+        .checkbox(&mut pre, "Pre-approve standard changes")
+        .on_hover_text("Routine changes skip the board; medium and high risk still wait.")
+        .changed()
+    {
+        out.push(Action::PreApproveStandard { on: pre });
+    }
+    if b.bypass_allowed {
+        let mut bypass = b.bypass;
+        if ui
+            .checkbox(&mut bypass, "Let changes bypass the board")
+            .on_hover_text(
+                "Under pressure: changes deploy without waiting, but they are missing from the recent-change list, so diagnosing the outages they cause takes longer.",
+            )
+            .changed()
+        {
+            out.push(Action::BypassBoard { on: bypass });
+        }
+    }
+}
+
+fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let mut share = sim.policy().improvement_share * 100.0;
+    let resp = ui
+        .add(egui::Slider::new(&mut share, 0.0..=50.0).step_by(5.0).suffix("%").text("of everyone's time"))
+        .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
+    if committed(&resp) {
+        out.push(Action::SetImprovementShare {
+            share: share / 100.0,
+        });
+    }
+    for m in sim.improvement_views() {
+        ui.horizontal(|ui| {
+            let left = m.max_rounds - m.funded;
+            let fund = ui
+                .add_enabled(left > 0, egui::Button::new("Fund"))
+                .on_hover_text(format!(
+                    "{} ({:.0} h of work a round)",
+                    m.description,
+                    m.mean_work / 60.0
+                ));
+            if fund.clicked() {
+                out.push(Action::FundImprovement { id: m.id.clone() });
+            }
+            ui.label(&m.name);
+            ui.colored_label(theme::MUTED, format!("{}/{} done", m.done, m.max_rounds));
+        });
+    }
+    for j in sim.open_jobs() {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(j.progress as f32)
+                    .desired_width(60.0)
+                    .text(format!("{:.0}%", 100.0 * j.progress)),
+            );
+            ui.label(&j.label);
+            ui.colored_label(
+                theme::MUTED,
+                j.worker.as_deref().unwrap_or("waiting for someone"),
+            );
+        });
+    }
+}
+
+fn outages(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    selected: &mut SelectedOutage,
+    out: &mut Vec<Action>,
+) {
+    let open: Vec<_> = sim
+        .known_outages()
+        .filter(|o| o.state != OutageState::Resolved)
+        .collect();
+    ui.heading(format!("Outages ({})", open.len()));
+    if open.is_empty() {
+        ui.colored_label(theme::MUTED, "Production looks healthy.");
+    }
+    let workers = sim.worker_views();
+    for o in open {
+        let is_selected = selected.0 == Some(o.id);
+        let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(
+            if is_selected { 2.5 } else { 1.0 },
+            theme::ALARM,
+        ));
+        frame.show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let (phase, left) = sim.outage_phase(o);
+            let who = match (o.state, phase) {
+                (OutageState::Open, _) => "waiting for someone free".to_string(),
+                (OutageState::Deferred, _) => "deferred".to_string(),
+                (OutageState::Queued(w), _) => format!("queued for {}", workers[w].name),
+                (OutageState::InWork(w), OutagePhase::Diagnosing) => {
+                    format!("{} is diagnosing ({:.0} min left)", workers[w].name, left)
+                }
+                (OutageState::InWork(w), _) => {
+                    format!("{} is fixing it ({:.0} min left)", workers[w].name, left)
+                }
+                _ => String::new(),
+            };
+            let cause = match o.cause {
+                OutageCause::BaseRate => "incident".to_string(),
+                OutageCause::FailedDeploy { changes, .. } => format!("failed deploy of {changes}"),
+            };
+            let system = &sim.level().system_names()[o.system];
+            if ui
+                .selectable_label(
+                    is_selected,
+                    egui::RichText::new(format!("⚠ #{} {system}: {cause}", o.id))
+                        .color(theme::ALARM)
+                        .strong(),
+                )
+                .clicked()
+            {
+                selected.0 = if is_selected { None } else { Some(o.id) };
+            }
+            let noticed = o.detected_at.map_or(0.0, |d| d - o.raised_at);
+            ui.label(format!(
+                "{who} · costing {} · noticed after {noticed:.0} min",
+                theme::money(sim.outage_cost(o))
+            ));
+            if o.off_board {
+                ui.colored_label(
+                    theme::ALARM,
+                    "an off-board change is missing from the change list: diagnosis is slower",
+                );
+            }
+            if is_selected {
+                ui.label("Who takes it?");
+                ui.horizontal_wrapped(|ui| {
+                    for w in workers.iter().filter(|w| w.outage_speed.is_some()) {
+                        let label = if w.constraint {
+                            format!("{} ★", w.name)
+                        } else {
+                            w.name.clone()
+                        };
+                        if ui.button(label).clicked() {
+                            out.push(Action::Triage {
+                                outage: o.id,
+                                to: Assignee::Worker(w.name.clone()),
+                            });
+                        }
+                    }
+                    if ui
+                        .button("Defer")
+                        .on_hover_text("Nobody, for now. It keeps costing.")
+                        .clicked()
+                    {
+                        out.push(Action::Triage {
+                            outage: o.id,
+                            to: Assignee::Defer,
+                        });
+                    }
+                    if ui
+                        .button("Auto")
+                        .on_hover_text("Back to the standing rule")
+                        .clicked()
+                    {
+                        out.push(Action::Triage {
+                            outage: o.id,
+                            to: Assignee::Auto,
+                        });
+                    }
+                });
+            }
+        });
+    }
+    let postmortems = sim
+        .level()
+        .outages
+        .as_ref()
+        .is_some_and(|o| o.postmortem.is_some());
+    if postmortems {
+        let fixed: Vec<_> = sim
+            .outages()
+            .iter()
+            .filter(|o| o.state == OutageState::Resolved && o.postmortem == PostmortemState::None)
+            .rev()
+            .take(4)
+            .collect();
+        if !fixed.is_empty() {
+            ui.label("Fixed: hold a blameless postmortem?").on_hover_text(
+                "It costs someone's time and makes failures of that system rarer. What it achieves depends on the culture.",
+            );
+            let allowed = sim.level().culture.postmortem_work_factor().is_some();
+            for o in fixed {
+                ui.horizontal(|ui| {
+                    let system = &sim.level().system_names()[o.system];
+                    let b = ui.add_enabled(allowed, egui::Button::new("Postmortem"));
+                    let b = if allowed {
+                        b
+                    } else {
+                        b.on_disabled_hover_text(
+                            "Pathological culture: nobody admits to a failure, so no postmortem happens.",
+                        )
+                    };
+                    if b.clicked() {
+                        out.push(Action::Postmortem { outage: o.id });
+                    }
+                    ui.label(format!("#{} {system}", o.id));
+                });
+            }
+        }
+    }
+}
+
+fn backlog(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    const SHOWN: usize = 8;
+    for it in sim.backlog_views().into_iter().take(SHOWN) {
+        ui.horizontal(|ui| {
+            theme::item_chip(ui, it.work_type, it.id, false);
+            ui.label(format!("#{} {}", it.id, it.work_type.label()));
+            if !it.expedited
+                && ui
+                    .small_button("Expedite")
+                    .on_hover_text("Ahead of everything else, at a cost in technical debt")
+                    .clicked()
+            {
+                out.push(Action::Expedite { item: it.id });
+            }
+            if ui
+                .small_button("Refuse")
+                .on_hover_text("It leaves without being done")
+                .clicked()
+            {
+                out.push(Action::Refuse { item: it.id });
+            }
+        });
+    }
+    if sim.backlog_len() > SHOWN {
+        ui.colored_label(
+            theme::MUTED,
+            format!("and {} more", sim.backlog_len() - SHOWN),
+        );
+    }
 }

@@ -164,6 +164,12 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
                         Line::new("Open outages", series(&|s| f64::from(s.open_outages)))
                             .color(theme::ALARM),
                     );
+                    if sim.level().debt.is_some() {
+                        p.line(
+                            Line::new("Tech debt (points)", series(&|s| s.debt))
+                                .color(theme::CONSTRAINT),
+                        );
+                    }
                 });
             Plot::new("money")
                 .height(220.0)
@@ -176,6 +182,44 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
                     );
                 });
         });
+
+        let m = &sim.report().run;
+        let mut facts = Vec::new();
+        if m.on_time + m.late > 0 {
+            facts.push(format!(
+                "{} of {} due-dated projects on time",
+                m.on_time,
+                m.on_time + m.late
+            ));
+        }
+        if let Some(d) = m.mean_time_to_detect {
+            facts.push(format!("outages noticed after {:.0} min on average", d));
+        }
+        if m.improvements_done > 0 {
+            facts.push(format!(
+                "{} improvement round(s) finished",
+                m.improvements_done
+            ));
+        }
+        if m.postmortems_done > 0 {
+            facts.push(format!("{} postmortem(s)", m.postmortems_done));
+        }
+        if m.collisions > 0 {
+            facts.push(format!("{} change collision(s)", m.collisions));
+        }
+        if m.off_board_changes > 0 {
+            facts.push(format!("{} change(s) off the board", m.off_board_changes));
+        }
+        if sim.level().debt.is_some() {
+            facts.push(format!(
+                "tech debt {:.0} points (peak {:.0})",
+                m.debt, m.debt_peak
+            ));
+        }
+        if !facts.is_empty() {
+            ui.add_space(4.0);
+            ui.label(facts.join(" · "));
+        }
 
         ui.add_space(8.0);
         ui.label(egui::RichText::new("What this level was about").strong());

@@ -91,6 +91,21 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWrite
             format!("{:.0}%", 100.0 * r.run.change_failure_rate),
             "Share of deploys that caused an outage",
         );
+        if sim.level().debt.is_some() {
+            metric(
+                ui,
+                "Tech debt",
+                format!("{:.0} pts", sim.debt()),
+                &format!(
+                    "Technical debt: it compounds and raises the outage rate (now {:.1} a day)",
+                    sim.outage_rate_per_day()
+                ),
+            );
+        }
+        ui.label("Culture").on_hover_text(
+            "Westrum culture: how fast news of an outage travels, and whether postmortems happen",
+        );
+        ui.label(egui::RichText::new(sim.level().culture.label()).strong());
         ui.separator();
         ui.label("Unplanned cost");
         ui.colored_label(

@@ -112,7 +112,9 @@ fn play_screen(
         .show(&mut root, |ui| {
             controls::show(ui, &session, &mut selected, &mut out)
         });
-    egui::CentralPanel::default().show(&mut root, |ui| board::show(ui, &session, &mut selected));
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        board::show(ui, &session, &mut selected, &mut out)
+    });
     for a in out {
         orders.write(PlayerCommand(a));
     }
