@@ -270,7 +270,7 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let mut share = sim.policy().improvement_share * 100.0;
     let resp = ui
-        .add(egui::Slider::new(&mut share, 0.0..=50.0).step_by(5.0).suffix("%").text("of everyone's time"))
+        .add(egui::Slider::new(&mut share, 0.0..=50.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
         .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
     if committed(&resp) {
         out.push(Action::SetImprovementShare {
