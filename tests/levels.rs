@@ -83,11 +83,11 @@ fn broken_levels_get_errors_naming_file_line_and_field() {
 /// least `margin` times the level's one-star score (a naive run can end near zero or below,
 /// so a fraction of its own score would mean little). While tuning the levels on 16 seeds the
 /// smallest gaps were $5,760 on brent (19% of one star), $18,200 on ten-deploys (73%) and
-/// $16,400 on phoenix (20%), so the margins (5%, 25% and 10%) test the lesson, not the luck
-/// of a seed.
+/// $10,800 on phoenix (12% of one star; $34,000 on seeds 1–8), so the margins (5%, 25% and
+/// 5%) test the lesson, not the luck of a seed.
 #[test]
 fn good_policies_beat_naive_ones_on_every_seed() {
-    for (id, margin) in [("brent", 0.05), ("ten-deploys", 0.25), ("phoenix", 0.10)] {
+    for (id, margin) in [("brent", 0.05), ("ten-deploys", 0.25), ("phoenix", 0.05)] {
         let load = |p: &str| {
             let file = format!("tests/policies/{id}-{p}.ron");
             parse_command_log(&file, &fs::read_to_string(&file).unwrap()).unwrap()

@@ -585,3 +585,39 @@ fn batch_size_of_a_batch_center_is_a_player_decision() {
         .is_err()
     );
 }
+
+/// An internal IT project stream whose items carry an improvement: each finished project
+/// is one round of it (here: 4 points of debt paid down per project), up to its 3 rounds.
+#[test]
+fn finished_internal_projects_change_the_system() {
+    let lv = level(
+        r#"Level(
+    id: "internal", title: "t", days: 1,
+    centers: [(id: "ops", name: "Ops")],
+    workers: [(name: "Wes", skills: {"ops": 1.0})],
+    arrivals: [(name: "Internal IT projects", work_type: Internal, interarrival: Fixed(100.0),
+        route: [(center: "ops", effort: Fixed(50.0))], improvement: "pay-debt")],
+    improvements: [(id: "pay-debt", name: "Pay down debt", work: Fixed(60.0), by: Anyone, effect: PayDebt(points: 4.0), max_rounds: 3)],
+    debt: (initial: 20.0, outage_rate_per_point: 0.0),
+)"#,
+    );
+    let mut sim = Simulation::new(lv, 1);
+    // Projects arrive at 100, 200, 300, 400 and finish 50 minutes later.
+    sim.advance_to(460.0);
+    assert_eq!(sim.report().run.completed["Internal"], 4);
+    assert_eq!(
+        sim.debt(),
+        8.0,
+        "three rounds of 4 points, the fourth project changes nothing"
+    );
+    assert_eq!(sim.rounds_done(), &[3]);
+    // An internal project stream with an improvement is checked: only Internal work.
+    let bad = r#"Level(id: "x", title: "t", days: 1, centers: [(id: "ops", name: "Ops")],
+        workers: [(name: "Wes", skills: {"ops": 1.0})],
+        arrivals: [(name: "f", work_type: Business, interarrival: Fixed(100.0),
+            route: [(center: "ops", effort: Fixed(50.0))], improvement: "pay-debt")],
+        improvements: [(id: "pay-debt", name: "P", work: Fixed(1.0), by: Anyone, effect: PayDebt(points: 4.0))],
+        debt: (outage_rate_per_point: 0.0))"#;
+    let e = Level::parse("x.ron", bad).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("arrivals[0].improvement"));
+}

@@ -554,8 +554,9 @@ pub struct ArrivalSpec {
     /// touches one, drawn uniformly on arrival. Empty: any of the level's systems.
     #[serde(default)]
     pub systems: Vec<String>,
-    /// An improvement (an id in `improvements`) whose effect each completed item has:
-    /// internal IT projects that change the system when finished.
+    /// An improvement (an id in `improvements`) whose effect each completed item has, as
+    /// one of its rounds (until its `max_rounds` are used up): internal IT projects that
+    /// change the system when finished.
     #[serde(default)]
     pub improvement: Option<String>,
     /// Whether an arrival that finds the first center full (its WIP limit or buffer) is

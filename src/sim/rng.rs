@@ -2,8 +2,9 @@
 //!
 //! Every source of randomness in a run has its own ChaCha8 stream, derived from the run seed and
 //! a fixed stream number ([`Stream`]). A player's decisions therefore never shift what another
-//! source draws: two teams with the same seed meet the same arrivals and the same base-rate
-//! outages whatever they do. ChaCha8 is specified bit for bit, so native and wasm builds agree.
+//! source draws: two teams with the same seed meet the same arrivals whatever they do, and the
+//! same base-rate outages unless their own decisions changed the outage rate (technical debt,
+//! postmortems). ChaCha8 is specified bit for bit, so native and wasm builds agree.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};

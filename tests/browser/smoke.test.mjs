@@ -48,11 +48,11 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
     await title.page.close();
 
     // A level started from the address, as a facilitator would share it.
-    const play = await openGame(browser, "?level=brent&seed=3&speed=16");
+    const play = await openGame(browser, "?level=phoenix&seed=3&speed=16");
     console.log(`level ready ${play.readyAfterMs} ms after navigation`);
     const state = await play.page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(state.screen, "Play");
-    assert.equal(state.level, "brent");
+    assert.equal(state.level, "phoenix");
     assert.equal(state.seed, 3);
     const t0 = state.simTime;
     await play.page.waitForFunction((t) => window.__flowkata.simTime > t + 120, t0, { timeout: 120_000 });

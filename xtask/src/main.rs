@@ -272,9 +272,9 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
-    // The browser test plays brent with seed 3 and no commands to the end; the native core's
+    // The browser test plays phoenix (every mechanic) with seed 3 and no commands to the end; the native core's
     // state hash for the same run must match the one the page reports.
-    let expected_hash = native_state_hash(&["run", "brent", "--seed", "3", "--json"])?;
+    let expected_hash = native_state_hash(&["run", "phoenix", "--seed", "3", "--json"])?;
     // The web bundle in a real browser.
     let dir = build_web("web")?;
     let server = std::sync::Arc::new(

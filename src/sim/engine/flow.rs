@@ -329,7 +329,12 @@ impl Simulation {
                 .iter()
                 .position(|m| &m.id == id)
                 .expect("validated improvement");
-            self.apply_effect(i);
+            // A finished project is one round of the improvement, within its rounds.
+            if self.rounds_done[i] < self.level.improvements[i].max_rounds {
+                self.rounds_done[i] += 1;
+                self.rounds_funded[i] += 1;
+                self.apply_effect(i);
+            }
         }
     }
 
