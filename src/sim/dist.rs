@@ -64,17 +64,7 @@ impl Dist {
                 let i = if weights.is_empty() {
                     ((rng.uniform() * values.len() as f64) as usize).min(values.len() - 1)
                 } else {
-                    let total: f64 = weights.iter().sum();
-                    let mut u = rng.uniform() * total;
-                    let mut pick = values.len() - 1;
-                    for (i, w) in weights.iter().enumerate() {
-                        if u < *w {
-                            pick = i;
-                            break;
-                        }
-                        u -= w;
-                    }
-                    pick
+                    rng.weighted_index(weights)
                 };
                 values[i]
             }

@@ -64,6 +64,21 @@ impl RandomStream {
         1.0 - self.uniform()
     }
 
+    /// An index into `weights`, drawn with probability proportional to its weight (one
+    /// uniform draw). The weights must be finite, ≥ 0 and not all 0; rounding at the top
+    /// end falls to the last index.
+    pub fn weighted_index(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut u = self.uniform() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if u < *w {
+                return i;
+            }
+            u -= w;
+        }
+        weights.len() - 1
+    }
+
     /// A standard normal draw (Box–Muller, through `libm` so every platform agrees).
     pub fn standard_normal(&mut self) -> f64 {
         let u1 = self.uniform_open0();

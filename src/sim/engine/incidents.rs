@@ -117,16 +117,11 @@ impl Simulation {
         if self.deploy_rng.uniform() < 1.0 - survive {
             self.totals.failed_deploys += 1;
             // Blame falls on a change in proportion to its risk.
-            let total: f64 = probs.iter().sum();
-            let mut u = self.deploy_rng.uniform() * total;
-            let mut culprit = changes.len() - 1;
-            for (i, p) in probs.iter().enumerate() {
-                if u < *p {
-                    culprit = i;
-                    break;
-                }
-                u -= p;
-            }
+            let culprit = if probs.iter().sum::<f64>() > 0.0 {
+                self.deploy_rng.weighted_index(&probs)
+            } else {
+                changes.len() - 1 // only collisions: blame the latest change
+            };
             let o = self
                 .level
                 .outages
@@ -177,16 +172,7 @@ impl Simulation {
     }
 
     pub(super) fn on_base_rate_strike(&mut self) {
-        let total: f64 = self.recurrence.iter().sum();
-        let mut u = self.outage_rng.uniform() * total;
-        let mut system = self.recurrence.len() - 1;
-        for (i, r) in self.recurrence.iter().enumerate() {
-            if u < *r {
-                system = i;
-                break;
-            }
-            u -= r;
-        }
+        let system = self.outage_rng.weighted_index(&self.recurrence);
         let o = self.level.outages.as_ref().expect("strikes need outages");
         let fix = o.fix_effort.sample(&mut self.outage_rng);
         let diagnosis = o.diagnose.sample(&mut self.outage_rng);
