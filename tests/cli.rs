@@ -19,7 +19,9 @@ fn validate_accepts_the_shipped_levels() {
         "validate",
         "levels/brent.ron",
         "levels/ten-deploys.ron",
+        "levels/phoenix.ron",
         "levels/mm1.ron",
+        "bench/peer/mm1.ron",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -197,4 +199,25 @@ fn replications_report_the_mean_and_ci_of_independent_runs() {
     let o = cli(&["run", "brent", "--replications", "0"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--replications"), "{}", stderr(&o));
+}
+
+/// `speed` times the same run `run` makes: its customer count is the run's completions, and
+/// its rate is that count over its seconds.
+#[test]
+fn speed_reports_the_runs_customers_and_their_rate() {
+    let o = cli(&["speed", "mm1", "--seed", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let run = cli(&["run", "mm1", "--seed", "2", "--json"]);
+    let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let completed: u64 = r["run"]["completed"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert_eq!(v["customers"].as_u64(), Some(completed));
+    assert_eq!(v["events"], r["events"]);
+    let rate = v["customers"].as_f64().unwrap() / v["seconds"].as_f64().unwrap();
+    assert!((v["customers_per_second"].as_f64().unwrap() / rate - 1.0).abs() < 1e-9);
 }
