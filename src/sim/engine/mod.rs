@@ -215,35 +215,39 @@ impl CenterState {
         };
         self.active_tasks + blocked
     }
+    /// The levels the time-weighted areas integrate: (queued, in the center, busy workers,
+    /// blocked), in items or workers.
+    fn levels(&self) -> [f64; 4] {
+        [
+            (self.queue.len() + self.awaiting.len()) as f64,
+            f64::from(self.wip()),
+            f64::from(self.busy_workers),
+            self.outbox.len() as f64,
+        ]
+    }
     /// Brings the time-weighted areas up to `now` before the state changes.
     fn touch(&mut self, now: SimTime) {
-        let dt = now - self.stats.last_change;
-        if dt > 0.0 {
-            let queued = (self.queue.len() + self.awaiting.len()) as f64;
-            let wip = f64::from(self.wip());
-            let s = &mut self.stats;
-            s.area_queue += queued * dt;
-            s.area_in_system += wip * dt;
-            s.area_busy += f64::from(self.busy_workers) * dt;
-            s.area_blocked += self.outbox.len() as f64 * dt;
-            s.last_change = now;
-        }
+        let levels = self.levels();
+        integrate(&mut self.stats, levels, now);
     }
     /// The stats with the time-weighted areas integrated up to `now`, leaving `self` as is.
     fn stats_at(&self, now: SimTime) -> CenterStats {
         let mut s = self.stats.clone();
-        self.integrate(&mut s, now);
+        integrate(&mut s, self.levels(), now);
         s
     }
-    fn integrate(&self, s: &mut CenterStats, now: SimTime) {
-        let dt = now - s.last_change;
-        if dt > 0.0 {
-            s.area_queue += (self.queue.len() + self.awaiting.len()) as f64 * dt;
-            s.area_in_system += self.wip() as f64 * dt;
-            s.area_busy += self.busy_workers as f64 * dt;
-            s.area_blocked += self.outbox.len() as f64 * dt;
-            s.last_change = now;
-        }
+}
+
+/// Adds `levels × (now − last_change)` to the areas of `s` (queue, in system, busy,
+/// blocked) and moves `last_change` to `now`.
+fn integrate(s: &mut CenterStats, [queued, wip, busy, blocked]: [f64; 4], now: SimTime) {
+    let dt = now - s.last_change;
+    if dt > 0.0 {
+        s.area_queue += queued * dt;
+        s.area_in_system += wip * dt;
+        s.area_busy += busy * dt;
+        s.area_blocked += blocked * dt;
+        s.last_change = now;
     }
 }
 

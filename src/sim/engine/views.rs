@@ -1,6 +1,6 @@
 //! What the board draws: read-only views of the state, computed on demand.
 
-use super::{JobKind, Outage, OutageState, Place, SimTime, Simulation, TaskKind};
+use super::{JobKind, Outage, OutageState, SimTime, Simulation, TaskKind};
 use crate::sim::level::{Risk, WorkType};
 
 /// What a worker is doing, for the board.
@@ -382,12 +382,6 @@ impl Simulation {
                 .as_ref()
                 .is_some_and(|c| c.off_board_allowed),
         })
-    }
-
-    /// Whether the item with id `id` waits in the backlog.
-    pub fn in_backlog(&self, id: u64) -> bool {
-        self.find_item(id)
-            .is_some_and(|s| self.item(s).place == Place::Backlog)
     }
 }
 
