@@ -1008,19 +1008,28 @@ impl Level {
         }
     }
 
-    /// The drum center of drum-buffer-rope: `release.drum`, or else the first center that
-    /// only constraint workers staff.
-    pub fn drum_center(&self) -> Option<usize> {
-        match &self.release.drum {
-            Some(id) => self.center_index(id),
-            None => self.centers.iter().position(|c| {
+    /// By center: whether it is the constraint's own work, which some constraint worker
+    /// and no one else is skilled for in the level as written.
+    pub fn constraint_centers(&self) -> Vec<bool> {
+        self.centers
+            .iter()
+            .map(|c| {
                 let mut staff = self.workers.iter().filter(|w| w.skills.contains_key(&c.id));
                 let mut any = false;
                 staff.all(|w| {
                     any = true;
                     w.constraint
                 }) && any
-            }),
+            })
+            .collect()
+    }
+
+    /// The drum center of drum-buffer-rope: `release.drum`, or else the first of the
+    /// constraint's own centers ([`Level::constraint_centers`]).
+    pub fn drum_center(&self) -> Option<usize> {
+        match &self.release.drum {
+            Some(id) => self.center_index(id),
+            None => self.constraint_centers().iter().position(|own| *own),
         }
     }
 

@@ -582,16 +582,7 @@ impl Simulation {
             centers,
             deploy_center,
             drum: level.drum_center(),
-            constraint_work: level
-                .centers
-                .iter()
-                .map(|c| {
-                    !level
-                        .workers
-                        .iter()
-                        .any(|w| !w.constraint && w.skills.contains_key(&c.id))
-                })
-                .collect(),
+            constraint_work: level.constraint_centers(),
             rope: 0,
             routes: level
                 .arrivals
