@@ -42,7 +42,7 @@ impl Dist {
     pub fn sample(&self, rng: &mut RandomStream) -> f64 {
         match *self {
             Dist::Fixed(v) => v,
-            Dist::Exponential { mean } => -mean * libm::log(rng.uniform_open0()),
+            Dist::Exponential { mean } => mean * rng.standard_exponential(),
             Dist::Uniform { min, max } => min + (max - min) * rng.uniform(),
             Dist::LogNormal { mean, cv } => {
                 // For X = exp(μ + σZ): E[X] = exp(μ + σ²/2) and CV² = exp(σ²) − 1.

@@ -188,8 +188,7 @@ impl Simulation {
                 };
                 self.backlog.remove(pos);
                 self.blocked_items -= 1;
-                self.items[slot] = None;
-                self.free_slots.push(slot);
+                self.free_item(slot);
                 self.totals.refused += 1;
             }
             Action::Expedite { item } => {

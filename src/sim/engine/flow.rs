@@ -13,35 +13,32 @@ impl Simulation {
         let spec = &self.level.arrivals[stream];
         let work_type = spec.work_type;
         let rng = &mut self.effort_rngs[stream];
-        let efforts: Vec<f64> = spec.route.iter().map(|s| s.effort.sample(rng)).collect();
+        let mut efforts = self.effort_pool.pop().unwrap_or_default();
+        efforts.clear();
+        efforts.extend(spec.route.iter().map(|s| s.effort.sample(rng)));
+        // A draw only where there is a choice, so that a plain level draws nothing extra.
         let r = &spec.risk;
-        let u = rng.uniform() * (r.standard + r.medium + r.high);
-        let risk = if u < r.standard {
+        let weights = [r.standard, r.medium, r.high];
+        let risk = if weights.iter().filter(|&&w| w > 0.0).count() > 1 {
+            [Risk::Standard, Risk::Medium, Risk::High][rng.weighted_index(&weights)]
+        } else if r.standard > 0.0 {
             Risk::Standard
-        } else if u < r.standard + r.medium {
+        } else if r.medium > 0.0 {
             Risk::Medium
         } else {
             Risk::High
         };
-        let system = if spec.systems.is_empty() {
-            let n = self.recurrence.len();
-            ((rng.uniform() * n as f64) as usize).min(n - 1)
-        } else {
-            let k =
-                ((rng.uniform() * spec.systems.len() as f64) as usize).min(spec.systems.len() - 1);
-            let name = &spec.systems[k];
-            self.level
-                .systems
-                .iter()
-                .position(|s| s == name)
-                .expect("validated system")
+        let systems = &self.stream_systems[stream];
+        let system = match systems.len() {
+            1 => systems[0],
+            n => systems[((rng.uniform() * n as f64) as usize).min(n - 1)],
         };
         let due_at = spec
             .due_days
             .map(|d| self.now + d * self.level.calendar.minutes_per_day);
         let lost_when_full = spec.lost_when_full;
         let gap = spec.interarrival.sample(&mut self.arrival_rngs[stream]);
-        self.schedule(gap, EventKind::Arrival(stream));
+        self.schedule(gap, EventKind::Arrival(stream as u32));
 
         let id = self.next_item_id;
         self.next_item_id += 1;
@@ -79,13 +76,21 @@ impl Simulation {
         if self.backlog.is_empty() && self.releasable(slot) {
             self.release(slot);
         } else if lost_when_full && !self.policy.hold_work && !self.first_center_has_room(slot) {
-            self.items[slot] = None;
-            self.free_slots.push(slot);
+            self.free_item(slot);
             self.totals.lost += 1;
         } else {
             self.backlog.push_back(slot);
             self.blocked_items += 1;
         }
+    }
+
+    /// Takes the item out of its slot, frees the slot and keeps its effort vector for the
+    /// next arrival. Returns the item (with its efforts taken).
+    pub(super) fn free_item(&mut self, slot: usize) -> Item {
+        let mut it = self.items[slot].take().expect("live item");
+        self.free_slots.push(slot);
+        self.effort_pool.push(std::mem::take(&mut it.efforts));
+        it
     }
 
     /// Whether the item is a project (business or internal), which a freeze holds.
@@ -300,9 +305,7 @@ impl Simulation {
 
     /// The item has finished its route: it leaves the system and earns its value.
     fn complete(&mut self, slot: usize) {
-        let mut it = self.items[slot].take().expect("live item");
-        self.free_slots.push(slot);
-        self.effort_pool.push(std::mem::take(&mut it.efforts));
+        let it = self.free_item(slot);
         if it.rope {
             self.rope -= 1;
         }

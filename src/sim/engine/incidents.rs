@@ -178,7 +178,7 @@ impl Simulation {
         let diagnosis = o.diagnose.sample(&mut self.outage_rng);
         let detect = o.detect.sample(&mut self.outage_rng);
         self.raise_outage(OutageCause::BaseRate, system, fix, diagnosis, detect);
-        self.hazard.left = -libm::log(self.outage_rng.uniform_open0());
+        self.hazard.left = self.outage_rng.standard_exponential();
         self.hazard.rate = 0.0; // nothing left to consume at the old rate
         self.update_outage_rate();
     }
@@ -224,7 +224,7 @@ impl Simulation {
             postmortem: PostmortemState::None,
         });
         if delay > 0.0 {
-            self.schedule(delay, EventKind::OutageDetected(index));
+            self.schedule(delay, EventKind::OutageDetected(index as u32));
         } else {
             self.on_detected(index);
         }

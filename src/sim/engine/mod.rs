@@ -1,7 +1,7 @@
 //! The discrete-event engine.
 //!
 //! Sim time is continuous, in working minutes (see [`crate::sim::Calendar`]). Pending events
-//! sit in a binary heap ordered by (time, insertion sequence), so two events at the same time
+//! sit in a binary min-heap (`queue`) ordered by (time, insertion sequence), so two events at the same time
 //! always run in the order they were scheduled. The shell calls [`Simulation::advance_to`]
 //! with a target time each frame; the frame rate and the speed setting only change how far
 //! each call goes, never what happens. Player decisions arrive through
@@ -23,11 +23,11 @@
 mod commands;
 mod flow;
 mod incidents;
+mod queue;
 mod views;
 mod work;
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -47,45 +47,42 @@ pub type SimTime = f64;
 /// How often [`Sample`]s of the run are taken and debt is updated, in sim minutes.
 pub const SAMPLE_INTERVAL: SimTime = 60.0;
 
+/// What an event does. Indices are `u32` so that an [`Event`] stays 32 bytes: the heap
+/// moves events on every push and pop.
 #[derive(Clone, Copy, Debug)]
 enum EventKind {
     /// The next item of arrival stream `i` arrives.
-    Arrival(usize),
+    Arrival(u32),
     /// Worker `worker` finishes its current task, unless `token` is stale.
-    TaskDone { worker: usize, token: u64 },
+    TaskDone { worker: u32, token: u64 },
     /// A base-rate outage strikes, unless `token` is stale (the rate changed since).
     OutageStrike { token: u64 },
     /// Outage (index) is noticed.
-    OutageDetected(usize),
+    OutageDetected(u32),
     /// The change advisory board meets, unless `token` is stale (rescheduled since).
     BoardMeets { token: u64 },
 }
 
+/// A pending event, ordered by (time, insertion sequence) through one `u128` key: the time's
+/// bits above the sequence number. Event times are never negative, and for non-negative
+/// floats the bit patterns order as the numbers do.
 #[derive(Clone, Copy, Debug)]
 struct Event {
-    time: SimTime,
-    seq: u64,
+    key: u128,
     kind: EventKind,
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+impl Event {
+    fn new(time: SimTime, seq: u64, kind: EventKind) -> Self {
+        debug_assert!(time >= 0.0, "event times are never negative");
+        Self {
+            key: (u128::from(time.to_bits()) << 64) | u128::from(seq),
+            kind,
+        }
     }
-}
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
+    /// Sim minute the event happens.
+    fn time(&self) -> SimTime {
+        f64::from_bits((self.key >> 64) as u64)
     }
 }
 
@@ -439,7 +436,7 @@ pub struct Simulation {
     seed: u64,
     now: SimTime,
     end: SimTime,
-    events: BinaryHeap<Event>,
+    events: queue::EventQueue,
     seq: u64,
     events_processed: u64,
     items: Vec<Option<Item>>,
@@ -456,6 +453,9 @@ pub struct Simulation {
     rope: u32,
     /// Each arrival stream's route as center indices.
     routes: Vec<Vec<usize>>,
+    /// Each arrival stream's systems as indices into the level's systems (all of them when
+    /// the stream names none).
+    stream_systems: Vec<Vec<usize>>,
     /// Effort vectors of finished items, kept for reuse (no allocation per arrival).
     effort_pool: Vec<Vec<f64>>,
     /// Whether any center is being skipped now.
@@ -573,7 +573,7 @@ impl Simulation {
             seed,
             now: 0.0,
             end,
-            events: BinaryHeap::new(),
+            events: queue::EventQueue::default(),
             seq: 0,
             events_processed: 0,
             items: Vec::new(),
@@ -592,6 +592,26 @@ impl Simulation {
                         .iter()
                         .map(|s| level.center_index(&s.center).expect("validated route"))
                         .collect()
+                })
+                .collect(),
+            stream_systems: level
+                .arrivals
+                .iter()
+                .map(|a| {
+                    if a.systems.is_empty() {
+                        (0..level.system_names().len()).collect()
+                    } else {
+                        a.systems
+                            .iter()
+                            .map(|name| {
+                                level
+                                    .systems
+                                    .iter()
+                                    .position(|s| s == name)
+                                    .expect("validated system")
+                            })
+                            .collect()
+                    }
                 })
                 .collect(),
             effort_pool: Vec::new(),
@@ -651,13 +671,13 @@ impl Simulation {
             let gap = sim.level.arrivals[i]
                 .interarrival
                 .sample(&mut sim.arrival_rngs[i]);
-            sim.schedule(gap, EventKind::Arrival(i));
+            sim.schedule(gap, EventKind::Arrival(i as u32));
         }
         if let Some(b) = board {
             let first = b.first_at;
             sim.schedule_board(first);
         }
-        sim.hazard.left = -libm::log(sim.outage_rng.uniform_open0());
+        sim.hazard.left = sim.outage_rng.standard_exponential();
         sim.update_outage_rate();
         sim
     }
@@ -974,7 +994,7 @@ impl Simulation {
             return;
         }
         loop {
-            let next_event = self.events.peek().map_or(f64::INFINITY, |e| e.time);
+            let next_event = self.events.next_time().unwrap_or(f64::INFINITY);
             if self.next_sample_at <= next_event.min(t) {
                 self.tick();
                 continue;
@@ -982,8 +1002,8 @@ impl Simulation {
             if next_event > t {
                 break;
             }
-            let ev = self.events.pop().expect("peeked");
-            self.now = ev.time;
+            let ev = self.events.pop().expect("an event is pending");
+            self.now = ev.time();
             self.events_processed += 1;
             self.handle(ev.kind);
         }
@@ -1039,19 +1059,18 @@ impl Simulation {
         self.update_outage_rate();
     }
 
+    #[inline(always)]
     fn schedule(&mut self, delay: SimTime, kind: EventKind) {
         self.seq += 1;
-        self.events.push(Event {
-            time: self.now + delay.max(0.0),
-            seq: self.seq,
-            kind,
-        });
+        self.events
+            .push(Event::new(self.now + delay.max(0.0), self.seq, kind));
     }
 
     fn handle(&mut self, kind: EventKind) {
         match kind {
-            EventKind::Arrival(stream) => self.on_arrival(stream),
+            EventKind::Arrival(stream) => self.on_arrival(stream as usize),
             EventKind::TaskDone { worker, token } => {
+                let worker = worker as usize;
                 if self.workers[worker].token != token {
                     return; // the task was paused or reassigned since
                 }
@@ -1063,7 +1082,7 @@ impl Simulation {
                 }
                 self.on_base_rate_strike();
             }
-            EventKind::OutageDetected(o) => self.on_detected(o),
+            EventKind::OutageDetected(o) => self.on_detected(o as usize),
             EventKind::BoardMeets { token } => {
                 if token != self.board_token {
                     return;

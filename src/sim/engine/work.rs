@@ -136,7 +136,13 @@ impl Simulation {
         self.workers[w].token += 1;
         let token = self.workers[w].token;
         self.workers[w].current = Some(task);
-        self.schedule(delay, super::EventKind::TaskDone { worker: w, token });
+        self.schedule(
+            delay,
+            super::EventKind::TaskDone {
+                worker: w as u32,
+                token,
+            },
+        );
     }
 
     /// The improvement time each worker is entitled to so far, sim minutes.
