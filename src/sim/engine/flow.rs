@@ -10,16 +10,26 @@ use crate::sim::level::{Risk, WorkType};
 
 impl Simulation {
     pub(super) fn on_arrival(&mut self, stream: usize) {
+        // The item's slot is filled field by field: building an `Item` and moving it in
+        // costs measurably more on the hot path of a plain queue.
+        let slot = match self.free_slots.pop() {
+            Some(s) => s,
+            None => {
+                self.items.push(Item::vacant());
+                self.items.len() - 1
+            }
+        };
         let spec = &self.level.arrivals[stream];
         let work_type = spec.work_type;
         let rng = &mut self.effort_rngs[stream];
-        let mut efforts = self.effort_pool.pop().unwrap_or_default();
-        efforts.clear();
-        efforts.extend(spec.route.iter().map(|s| s.effort.sample(rng)));
+        let it = &mut self.items[slot];
+        it.efforts.clear();
+        it.efforts
+            .extend(spec.route.iter().map(|s| s.effort.sample(rng)));
         // A draw only where there is a choice, so that a plain level draws nothing extra.
         let r = &spec.risk;
         let weights = [r.standard, r.medium, r.high];
-        let risk = if weights.iter().filter(|&&w| w > 0.0).count() > 1 {
+        it.risk = if weights.iter().filter(|&&w| w > 0.0).count() > 1 {
             [Risk::Standard, Risk::Medium, Risk::High][rng.weighted_index(&weights)]
         } else if r.standard > 0.0 {
             Risk::Standard
@@ -29,50 +39,37 @@ impl Simulation {
             Risk::High
         };
         let systems = &self.stream_systems[stream];
-        let system = match systems.len() {
+        it.system = match systems.len() {
             1 => systems[0],
             n => systems[((rng.uniform() * n as f64) as usize).min(n - 1)],
         };
-        let due_at = spec
+        it.due_at = spec
             .due_days
             .map(|d| self.now + d * self.level.calendar.minutes_per_day);
+        it.id = self.next_item_id;
+        it.stream = stream;
+        it.work_type = work_type;
+        it.step = 0;
+        it.arrived_at = self.now;
+        it.entered_center_at = self.now;
+        it.place = Place::Backlog;
+        it.expedited = false;
+        it.off_board = false;
+        it.rope = false;
+        it.live = true;
         let lost_when_full = spec.lost_when_full;
         let gap = spec.interarrival.sample(&mut self.arrival_rngs[stream]);
         self.schedule(gap, EventKind::Arrival(stream as u32));
 
-        let id = self.next_item_id;
         self.next_item_id += 1;
         self.totals.arrived[work_type.index()] += 1;
         if !self.policy.accept[stream] {
+            // Refused on arrival; its efforts were drawn all the same, so that what later
+            // arrivals draw does not depend on the intake policy.
+            self.free_item(slot);
             self.totals.refused += 1;
             return;
         }
-        let item = Item {
-            id,
-            stream,
-            work_type,
-            step: 0,
-            efforts,
-            arrived_at: self.now,
-            entered_center_at: self.now,
-            place: Place::Backlog,
-            risk,
-            system,
-            due_at,
-            expedited: false,
-            off_board: false,
-            rope: false,
-        };
-        let slot = match self.free_slots.pop() {
-            Some(s) => {
-                self.items[s] = Some(item);
-                s
-            }
-            None => {
-                self.items.push(Some(item));
-                self.items.len() - 1
-            }
-        };
         if self.backlog.is_empty() && self.releasable(slot) {
             self.release(slot);
         } else if lost_when_full && !self.policy.hold_work && !self.first_center_has_room(slot) {
@@ -84,13 +81,11 @@ impl Simulation {
         }
     }
 
-    /// Takes the item out of its slot, frees the slot and keeps its effort vector for the
-    /// next arrival. Returns the item (with its efforts taken).
-    pub(super) fn free_item(&mut self, slot: usize) -> Item {
-        let mut it = self.items[slot].take().expect("live item");
+    /// Frees the item's slot for the next arrival (which reuses its effort vector).
+    pub(super) fn free_item(&mut self, slot: usize) {
+        debug_assert!(self.items[slot].live, "freeing a free slot");
+        self.items[slot].live = false;
         self.free_slots.push(slot);
-        self.effort_pool.push(std::mem::take(&mut it.efforts));
-        it
     }
 
     /// Whether the item is a project (business or internal), which a freeze holds.
@@ -305,14 +300,16 @@ impl Simulation {
 
     /// The item has finished its route: it leaves the system and earns its value.
     fn complete(&mut self, slot: usize) {
-        let it = self.free_item(slot);
-        if it.rope {
+        self.free_item(slot);
+        let it = &self.items[slot];
+        let (rope, work_type, stream, due_at, arrived_at) =
+            (it.rope, it.work_type, it.stream, it.due_at, it.arrived_at);
+        if rope {
             self.rope -= 1;
         }
-        let t = it.work_type.index();
-        self.totals.completed[t] += 1;
-        let spec = &self.level.arrivals[it.stream];
-        let value = match it.due_at {
+        self.totals.completed[work_type.index()] += 1;
+        let spec = &self.level.arrivals[stream];
+        let value = match due_at {
             Some(due) if self.now > due => {
                 self.totals.late += 1;
                 spec.late_value
@@ -324,7 +321,7 @@ impl Simulation {
             None => spec.value,
         };
         self.totals.value += value;
-        self.totals.lead_times.push(self.now - it.arrived_at);
+        self.totals.lead_times.record(self.now - arrived_at);
         if let Some(id) = &spec.improvement {
             let i = self
                 .level
@@ -385,9 +382,7 @@ impl Simulation {
 
     /// The item with id `id`, if it is alive: its slot.
     pub(super) fn find_item(&self, id: u64) -> Option<usize> {
-        self.items
-            .iter()
-            .position(|it| it.as_ref().is_some_and(|it| it.id == id))
+        self.items.iter().position(|it| it.live && it.id == id)
     }
 
     /// Sim time the item arrived; used to order work by age.

@@ -117,18 +117,44 @@ struct Item {
     off_board: bool,
     /// Released and still has the drum ahead of it (counted in the rope).
     rope: bool,
+    /// Whether the slot holds a live item (else it is free for the next arrival).
+    live: bool,
 }
 
-#[derive(Clone, Debug)]
+impl Item {
+    /// An empty slot.
+    fn vacant() -> Self {
+        Self {
+            id: 0,
+            stream: 0,
+            work_type: WorkType::Business,
+            step: 0,
+            efforts: Vec::new(),
+            arrived_at: 0.0,
+            entered_center_at: 0.0,
+            place: Place::Backlog,
+            risk: Risk::Standard,
+            system: 0,
+            due_at: None,
+            expedited: false,
+            off_board: false,
+            rope: false,
+            live: false,
+        }
+    }
+}
+
+/// What a worker's task is about. Small and `Copy`: tasks move on every start and stop.
+#[derive(Clone, Copy, Debug)]
 enum TaskKind {
     Item {
         slot: usize,
         center: usize,
     },
-    /// A batch at a batch center or a deploy.
+    /// A batch at a batch center or a deploy; its items are `Simulation::batches[batch]`.
     Batch {
         center: usize,
-        slots: Vec<usize>,
+        batch: usize,
     },
     Outage {
         outage: usize,
@@ -138,7 +164,7 @@ enum TaskKind {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Task {
     kind: TaskKind,
     /// Work left at nominal speed, sim minutes, as of `resumed_at`.
@@ -382,8 +408,9 @@ pub(crate) struct Totals {
     pub arrived: [u64; 4],
     pub completed: [u64; 4],
     pub value: f64,
-    /// Lead times (arrival to completion) of completed planned items, sim minutes.
-    pub lead_times: Vec<f64>,
+    /// Lead times (arrival to completion) of completed planned items.
+    #[serde(skip)]
+    pub lead_times: crate::sim::metrics::LeadTimes,
     pub deploys: u64,
     pub failed_deploys: u64,
     pub deployed_items: u64,
@@ -439,7 +466,12 @@ pub struct Simulation {
     events: queue::EventQueue,
     seq: u64,
     events_processed: u64,
-    items: Vec<Option<Item>>,
+    /// The items of each running (or paused) batch task, by batch index; free ones, empty,
+    /// are listed in `free_batches` for reuse.
+    batches: Vec<Vec<usize>>,
+    free_batches: Vec<usize>,
+    /// Work items by slot; free slots (not `live`) are listed in `free_slots`.
+    items: Vec<Item>,
     free_slots: Vec<usize>,
     next_item_id: u64,
     centers: Vec<CenterState>,
@@ -456,8 +488,6 @@ pub struct Simulation {
     /// Each arrival stream's systems as indices into the level's systems (all of them when
     /// the stream names none).
     stream_systems: Vec<Vec<usize>>,
-    /// Effort vectors of finished items, kept for reuse (no allocation per arrival).
-    effort_pool: Vec<Vec<f64>>,
     /// Whether any center is being skipped now.
     any_skipped: bool,
     workers: Vec<WorkerState>,
@@ -576,6 +606,8 @@ impl Simulation {
             events: queue::EventQueue::default(),
             seq: 0,
             events_processed: 0,
+            batches: Vec::new(),
+            free_batches: Vec::new(),
             items: Vec::new(),
             free_slots: Vec::new(),
             next_item_id: 1,
@@ -614,7 +646,6 @@ impl Simulation {
                     }
                 })
                 .collect(),
-            effort_pool: Vec::new(),
             any_skipped: false,
             workers,
             backlog: VecDeque::new(),
@@ -963,7 +994,7 @@ impl Simulation {
                 &self.outage_rng,
                 &self.improvement_rng,
             ])
-            .map(|r| r.word_pos().to_string())
+            .map(|r| r.draws().to_string())
             .collect();
         let report = self.report();
         let d = Digestible {
@@ -1105,10 +1136,14 @@ impl Simulation {
     }
 
     fn item(&self, slot: usize) -> &Item {
-        self.items[slot].as_ref().expect("live item")
+        let it = &self.items[slot];
+        debug_assert!(it.live, "slot {slot} is free");
+        it
     }
     fn item_mut(&mut self, slot: usize) -> &mut Item {
-        self.items[slot].as_mut().expect("live item")
+        let it = &mut self.items[slot];
+        debug_assert!(it.live, "slot {slot} is free");
+        it
     }
 
     /// Center index of step `step` of the item in `slot`.

@@ -187,8 +187,9 @@ impl Simulation {
                     TaskKind::Item { slot, center } => {
                         in_service[*center].push(self.item_view(*slot));
                     }
-                    TaskKind::Batch { center, slots } => {
-                        in_service[*center].extend(slots.iter().map(|&s| self.item_view(s)));
+                    TaskKind::Batch { center, batch } => {
+                        in_service[*center]
+                            .extend(self.batches[*batch].iter().map(|&s| self.item_view(s)));
                     }
                     TaskKind::Outage { .. } | TaskKind::Job { .. } => {}
                 }
@@ -239,9 +240,9 @@ impl Simulation {
                                 item: it.id,
                             }
                         }
-                        TaskKind::Batch { center, slots } => Activity::Batch {
+                        TaskKind::Batch { center, batch } => Activity::Batch {
                             center: *center,
-                            items: slots.len() as u32,
+                            items: self.batches[*batch].len() as u32,
                         },
                         TaskKind::Outage { outage } => Activity::FixingOutage {
                             outage: self.outages[*outage].id,

@@ -125,6 +125,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn begin(&mut self, w: usize, mut task: Task) {
         let now = self.now;
         task.resumed_at = now;
@@ -234,14 +235,20 @@ impl Simulation {
         self.centers[c].touch(now);
         let task = match self.centers[c].batch {
             Some(need) => {
-                let slots = self.take_from_queue(c, need as usize);
+                let batch = self.free_batches.pop().unwrap_or_else(|| {
+                    self.batches.push(Vec::new());
+                    self.batches.len() - 1
+                });
+                let mut slots = std::mem::take(&mut self.batches[batch]);
+                self.take_from_queue(c, need as usize, &mut slots);
                 self.centers[c].in_service += slots.len() as u32;
                 let spec = &self.level.centers[c];
                 let (setup, per_item) = match (&spec.deploy, &spec.batch) {
-                    (Some(d), _) => (d.setup.clone(), d.per_item),
-                    (None, Some(b)) => (b.setup.clone(), 0.0),
+                    (Some(d), _) => (&d.setup, d.per_item),
+                    (None, Some(b)) => (&b.setup, 0.0),
                     (None, None) => unreachable!("a batch center has a batch spec"),
                 };
+                let setup = setup.sample(&mut self.setup_rng);
                 let efforts: f64 = slots
                     .iter()
                     .map(|&s| {
@@ -249,25 +256,29 @@ impl Simulation {
                         it.efforts[it.step]
                     })
                     .sum();
-                let work = setup.sample(&mut self.setup_rng) * self.centers[c].setup_factor
-                    + per_item * slots.len() as f64
-                    + efforts;
+                let n = slots.len();
+                self.batches[batch] = slots;
+                let work = setup * self.centers[c].setup_factor + per_item * n as f64 + efforts;
                 Task {
-                    kind: TaskKind::Batch { center: c, slots },
+                    kind: TaskKind::Batch { center: c, batch },
                     remaining: work,
                     speed,
                     resumed_at: now,
                 }
             }
             None => {
+                // Under a freeze the first startable item, else simply the first.
                 let slot = if self.policy.freeze {
-                    self.take_from_queue(c, 1)[0]
+                    let queue = &self.centers[c].queue;
+                    let pos = queue
+                        .iter()
+                        .position(|&s| self.startable(s))
+                        .expect("picked a ready queue");
+                    self.centers[c].queue.remove(pos)
                 } else {
-                    self.centers[c]
-                        .queue
-                        .pop_front()
-                        .expect("picked a ready queue")
-                };
+                    self.centers[c].queue.pop_front()
+                }
+                .expect("picked a ready queue");
                 self.record_service_start(slot, c);
                 self.centers[c].in_service += 1;
                 let it = self.item(slot);
@@ -284,10 +295,10 @@ impl Simulation {
         true
     }
 
-    /// Takes the first `n` startable items out of center `c`'s queue, in order, and records
-    /// their service start.
-    fn take_from_queue(&mut self, c: usize, n: usize) -> Vec<usize> {
-        let mut slots = Vec::with_capacity(n);
+    /// Takes the first `n` startable items out of center `c`'s queue, in order, into `slots`
+    /// (emptied first), and records their service start.
+    fn take_from_queue(&mut self, c: usize, n: usize, slots: &mut Vec<usize>) {
+        slots.clear();
         let mut p = 0;
         while slots.len() < n && p < self.centers[c].queue.len() {
             let s = self.centers[c].queue[p];
@@ -299,7 +310,6 @@ impl Simulation {
                 p += 1;
             }
         }
-        slots
     }
 
     fn record_service_start(&mut self, slot: usize, c: usize) {
@@ -356,7 +366,8 @@ impl Simulation {
                 self.centers[center].active_tasks -= 1;
                 self.finish_step(slot, center);
             }
-            TaskKind::Batch { center, slots } => {
+            TaskKind::Batch { center, batch } => {
+                let slots = std::mem::take(&mut self.batches[batch]);
                 let n = slots.len() as u32;
                 let deploy = Some(center) == self.deploy_center;
                 let changes: Vec<_> = slots
@@ -368,9 +379,12 @@ impl Simulation {
                     .collect();
                 self.centers[center].in_service -= n;
                 self.centers[center].active_tasks -= 1;
-                for slot in slots {
+                for &slot in &slots {
                     self.finish_step(slot, center);
                 }
+                self.batches[batch] = slots;
+                self.batches[batch].clear();
+                self.free_batches.push(batch);
                 if deploy {
                     self.on_deployed(center, &changes);
                 }
