@@ -223,8 +223,9 @@ impl LeadTimes {
 
     /// Records one lead time, sim minutes (≥ 0).
     pub(crate) fn record(&mut self, minutes: f64) {
-        // `as` saturates: a negative or NaN time (never produced) would count as 0.
-        let units = libm::round(minutes * Self::UNITS_PER_MINUTE) as u64;
+        // Rounded half up; `as` saturates, so a negative or NaN time (never produced) would
+        // count as 0.
+        let units = (minutes * Self::UNITS_PER_MINUTE + 0.5) as u64;
         // The histogram grows to fit; only a value it cannot grow to is clamped.
         if self.hist.record(units).is_err() {
             self.hist.saturating_record(units);

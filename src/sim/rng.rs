@@ -54,6 +54,8 @@ pub struct RandomStream {
     rng: Xoshiro256PlusPlus,
     /// 64-bit words drawn so far.
     draws: u64,
+    /// The exponential ziggurat's tables, looked up once here rather than on every draw.
+    zig: &'static ExpZiggurat,
 }
 
 impl RandomStream {
@@ -70,6 +72,7 @@ impl RandomStream {
         Self {
             rng: Xoshiro256PlusPlus::from_seed(state),
             draws: 0,
+            zig: exp_ziggurat(),
         }
     }
 
@@ -115,17 +118,28 @@ impl RandomStream {
     /// the same bits on every platform. (`rand_distr` has the same algorithm, but its rare
     /// paths call the platform's `ln`/`exp` whenever `num-traits/std` is on, which Bevy's
     /// dependencies turn on: not bit for bit between native and wasm builds.)
+    #[inline]
     pub fn standard_exponential(&mut self) -> f64 {
-        let zig = exp_ziggurat();
+        let zig = self.zig;
+        let bits = self.next_u64();
+        let i = (bits & 0xff) as usize;
+        // 53 bits above the layer index, as a uniform in (0, 1).
+        let u = ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+        let x = u * zig.x[i];
+        if x < zig.x[i + 1] {
+            return x; // inside the layer's rectangle, under the density everywhere
+        }
+        self.exponential_outside_rectangle(i, x)
+    }
+
+    /// The rare rest of [`Self::standard_exponential`], kept out of line so that the common
+    /// path stays small enough to inline: the draw `x` in layer `i` fell outside the layer's
+    /// rectangle.
+    #[cold]
+    #[inline(never)]
+    fn exponential_outside_rectangle(&mut self, mut i: usize, mut x: f64) -> f64 {
+        let zig = self.zig;
         loop {
-            let bits = self.next_u64();
-            let i = (bits & 0xff) as usize;
-            // 53 bits above the layer index, as a uniform in (0, 1).
-            let u = ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
-            let x = u * zig.x[i];
-            if x < zig.x[i + 1] {
-                return x; // inside the layer's rectangle, under the density everywhere
-            }
             if i == 0 {
                 // The base layer beyond r: the tail, by memorylessness r + Exp(1).
                 return EXP_ZIG_R - libm::log(self.uniform_open0());
@@ -133,6 +147,14 @@ impl RandomStream {
             // In the wedge: accept if a uniform height falls under the density.
             let y = zig.f[i + 1] + (zig.f[i] - zig.f[i + 1]) * self.uniform();
             if y < libm::exp(-x) {
+                return x;
+            }
+            // Rejected: a fresh draw, as in the common path.
+            let bits = self.next_u64();
+            i = (bits & 0xff) as usize;
+            let u = ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+            x = u * zig.x[i];
+            if x < zig.x[i + 1] {
                 return x;
             }
         }
@@ -162,6 +184,12 @@ const EXP_ZIG_V: f64 = 3.949_659_822_581_557e-3;
 struct ExpZiggurat {
     x: [f64; 257],
     f: [f64; 257],
+}
+
+impl std::fmt::Debug for ExpZiggurat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExpZiggurat { 257 layers }")
+    }
 }
 
 /// The tables, built once with `libm` (so identical on every platform) by the recursion

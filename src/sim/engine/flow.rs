@@ -27,16 +27,13 @@ impl Simulation {
         it.efforts
             .extend(spec.route.iter().map(|s| s.effort.sample(rng)));
         // A draw only where there is a choice, so that a plain level draws nothing extra.
-        let r = &spec.risk;
-        let weights = [r.standard, r.medium, r.high];
-        it.risk = if weights.iter().filter(|&&w| w > 0.0).count() > 1 {
-            [Risk::Standard, Risk::Medium, Risk::High][rng.weighted_index(&weights)]
-        } else if r.standard > 0.0 {
-            Risk::Standard
-        } else if r.medium > 0.0 {
-            Risk::Medium
-        } else {
-            Risk::High
+        it.risk = match self.stream_fixed_risk[stream] {
+            Some(risk) => risk,
+            None => {
+                let r = &spec.risk;
+                let weights = [r.standard, r.medium, r.high];
+                [Risk::Standard, Risk::Medium, Risk::High][rng.weighted_index(&weights)]
+            }
         };
         let systems = &self.stream_systems[stream];
         it.system = match systems.len() {
@@ -110,6 +107,7 @@ impl Simulation {
         (from..n).find(|&s| !self.centers[self.route_center(slot, s)].skipped)
     }
 
+    #[inline]
     fn first_center_has_room(&self, slot: usize) -> bool {
         match self.next_unskipped(slot, self.item(slot).step) {
             Some(s) => self.has_room(self.route_center(slot, s)),
@@ -133,6 +131,7 @@ impl Simulation {
     }
 
     /// Whether the drum is at or after the item's current step.
+    #[inline]
     fn drum_ahead(&self, slot: usize) -> bool {
         let Some(d) = self.drum else { return false };
         let it = self.item(slot);
@@ -155,6 +154,7 @@ impl Simulation {
 
     /// Advances the item past steps whose center is being skipped, adding debt for each.
     /// Returns whether no step is left (the item is done).
+    #[inline]
     fn skip_forward(&mut self, slot: usize) -> bool {
         if !self.any_skipped {
             let it = self.item(slot);
@@ -185,6 +185,7 @@ impl Simulation {
     }
 
     /// Whether center `c` can take one more item now.
+    #[inline]
     pub(super) fn has_room(&self, c: usize) -> bool {
         let center = &self.centers[c];
         if center.wip_limit.is_some_and(|l| center.wip() >= l) {
@@ -237,6 +238,7 @@ impl Simulation {
 
     /// Puts the item in the center's queue (or approval list), behind the expedited items
     /// if it is expedited, else at the back.
+    #[inline]
     pub(super) fn enqueue(&mut self, slot: usize, c: usize, awaiting: bool) {
         let expedited = self.item(slot).expedited;
         if !expedited {

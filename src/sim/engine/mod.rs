@@ -250,8 +250,11 @@ impl CenterState {
     }
     /// Brings the time-weighted areas up to `now` before the state changes.
     fn touch(&mut self, now: SimTime) {
-        let levels = self.levels();
-        integrate(&mut self.stats, levels, now);
+        // Most touches within one event find the areas already up to date.
+        if now > self.stats.last_change {
+            let levels = self.levels();
+            integrate(&mut self.stats, levels, now);
+        }
     }
     /// The stats with the time-weighted areas integrated up to `now`, leaving `self` as is.
     fn stats_at(&self, now: SimTime) -> CenterStats {
@@ -488,6 +491,8 @@ pub struct Simulation {
     /// Each arrival stream's systems as indices into the level's systems (all of them when
     /// the stream names none).
     stream_systems: Vec<Vec<usize>>,
+    /// Each arrival stream's risk class when its mix has only one (no draw needed).
+    stream_fixed_risk: Vec<Option<Risk>>,
     /// Whether any center is being skipped now.
     any_skipped: bool,
     workers: Vec<WorkerState>,
@@ -624,6 +629,19 @@ impl Simulation {
                         .iter()
                         .map(|s| level.center_index(&s.center).expect("validated route"))
                         .collect()
+                })
+                .collect(),
+            stream_fixed_risk: level
+                .arrivals
+                .iter()
+                .map(|a| {
+                    let r = &a.risk;
+                    match (r.standard > 0.0, r.medium > 0.0, r.high > 0.0) {
+                        (true, false, false) => Some(Risk::Standard),
+                        (false, true, false) => Some(Risk::Medium),
+                        (false, false, true) => Some(Risk::High),
+                        _ => None,
+                    }
                 })
                 .collect(),
             stream_systems: level

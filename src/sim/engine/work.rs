@@ -169,6 +169,9 @@ impl Simulation {
     /// The first waiting job worker `w` may do. While the constraint is protected, a
     /// constraint worker takes only jobs nobody else could do.
     fn pick_job(&self, w: usize) -> Option<(usize, usize)> {
+        if self.job_queue.is_empty() {
+            return None;
+        }
         let protected = self.policy.protect_constraint && self.workers[w].constraint;
         self.job_queue.iter().enumerate().find_map(|(pos, &j)| {
             self.job_speed(w, j)?;
