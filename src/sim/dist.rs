@@ -39,7 +39,19 @@ pub enum Dist {
 
 impl Dist {
     /// Draws one duration in sim minutes. Never negative.
+    #[inline]
     pub fn sample(&self, rng: &mut RandomStream) -> f64 {
+        // The two commonest, inline at every call; the rest out of line.
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Exponential { mean } => mean * rng.standard_exponential(),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// [`Self::sample`] for the distributions other than fixed and exponential.
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut RandomStream) -> f64 {
         match *self {
             Dist::Fixed(v) => v,
             Dist::Exponential { mean } => mean * rng.standard_exponential(),
