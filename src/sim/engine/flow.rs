@@ -302,10 +302,10 @@ impl Simulation {
 
     /// The item has finished its route: it leaves the system and earns its value.
     fn complete(&mut self, slot: usize) {
-        self.free_item(slot);
-        let it = &self.items[slot];
+        let it = self.item(slot);
         let (rope, work_type, stream, due_at, arrived_at) =
             (it.rope, it.work_type, it.stream, it.due_at, it.arrived_at);
+        self.free_item(slot);
         if rope {
             self.rope -= 1;
         }
