@@ -1,5 +1,7 @@
 //! Criterion benchmarks of the simulation engine: a plain M/M/1 queue (events per second on
-//! the simplest model) and the busiest campaign level, `phoenix` (every mechanic at once).
+//! the simplest model), the busiest campaign level, `phoenix` (every mechanic at once), and a
+//! heavy-outage level at 100 and 400 workdays (the time per event must not grow with the
+//! run's history, so 400 workdays should take about four times as long as 100).
 //! Run with `cargo bench --no-default-features --bench engine`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -53,5 +55,31 @@ fn phoenix(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, mm1, phoenix);
+fn heavy_outages(c: &mut Criterion) {
+    let level = Level::parse(
+        "bench/heavy-outages.ron",
+        include_str!("../bench/heavy-outages.ron"),
+    )
+    .expect("the benchmark level is valid");
+    let mut group = c.benchmark_group("engine");
+    for days in [100.0, 400.0] {
+        let end = days * level.calendar.minutes_per_day;
+        let events = {
+            let mut sim = Simulation::with_duration(level.clone(), 1, end);
+            sim.run_to_end();
+            sim.events_processed()
+        };
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(format!("heavy outages {days} workdays"), |b| {
+            b.iter(|| {
+                let mut sim = Simulation::with_duration(level.clone(), 1, end);
+                sim.run_to_end();
+                std::hint::black_box(sim.score())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, mm1, phoenix, heavy_outages);
 criterion_main!(benches);

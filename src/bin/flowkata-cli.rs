@@ -6,6 +6,8 @@
 //! - `... run LEVEL --replications R [--threads T]` runs R independent replications (seeds
 //!   derived from the base seed, in parallel) and prints each metric's mean and the
 //!   half-width of its 95% confidence interval.
+//! - `flowkata-cli soak LEVEL [--days 365] [--seed N] [--commands FILE] [--json]` runs a level
+//!   long and checks that the engine's working state stays flat and every figure finite.
 //! - `flowkata-cli speed LEVEL [--seed N]` times one run of a level through the engine and
 //!   prints customers (completed items) per second as JSON: the peer comparison's measure.
 //!
@@ -16,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use flowkata::sim::replicate::{Replications, replicate};
+use flowkata::sim::rules;
 use flowkata::sim::{InputError, Level, RunReport, Simulation, parse_command_log};
 use serde::Serialize;
 
@@ -40,7 +43,7 @@ enum Cmd {
     },
     /// Runs a level to its end and prints the final metrics.
     Run {
-        /// A level file, or the id of an embedded level (brent, ten-deploys, mm1).
+        /// A level file, or the id of an embedded level (brent, ten-deploys, phoenix, mm1).
         level: String,
         /// Seed of the random streams (default: the level's own seed).
         #[arg(long)]
@@ -61,6 +64,25 @@ enum Cmd {
         /// Threads for the replications (default: the available cores).
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Runs a level for a long time and checks that the engine's working state stays flat,
+    /// its recorded history grows at most linearly and no figure becomes NaN or infinite;
+    /// prints the footprint at 20 checkpoints. Exits 0 when every check holds, 2 otherwise.
+    Soak {
+        /// A level file, or the id of an embedded level.
+        level: String,
+        /// Length of the run in workdays.
+        #[arg(long, default_value_t = 365.0, allow_negative_numbers = true)]
+        days: f64,
+        /// Seed (default: the level's own seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// A command log to apply (standing decisions, such as a good policy).
+        #[arg(long)]
+        commands: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Times one run of a level (parse, run to the end, report) and prints the customers
     /// completed per wall-clock second as JSON.
@@ -89,6 +111,20 @@ fn main() -> ExitCode {
         Cmd::Validate { files } => validate(&files),
         Cmd::Speed { level, seed } => match speed(&level, seed) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Soak {
+            level,
+            days,
+            seed,
+            commands,
+            json,
+        } => match soak(&level, days, seed, commands.as_deref(), json) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(2),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
@@ -141,6 +177,9 @@ fn speed(level: &str, seed: Option<u64>) -> Result<(), InputError> {
     let seed = seed.unwrap_or(level.seed);
     let mut sim = Simulation::new(level, seed);
     sim.run_to_end();
+    if let Some(e) = sim.halted() {
+        return Err(InputError::file(&sim.level().id, e.to_string()));
+    }
     let report = sim.report();
     let seconds = started.elapsed().as_secs_f64();
     let customers: u64 = report.run.completed.values().sum();
@@ -178,6 +217,122 @@ fn validate(files: &[String]) -> ExitCode {
     }
 }
 
+/// The end of a run in sim minutes: `days` workdays (within a level's own range of days),
+/// or the level's own length.
+///
+/// # Errors
+/// `--days` out of range, or long enough to expect more events than any run may take.
+fn run_end(level: &Level, days: Option<f64>) -> Result<f64, InputError> {
+    let arg_error = |message: String| InputError {
+        file: "command line".into(),
+        line: None,
+        column: None,
+        field: Some("--days".into()),
+        message,
+    };
+    let end = match days {
+        None => level.duration(),
+        Some(d) if d > rules::LEVEL_DAYS.min && d <= rules::LEVEL_DAYS.max => {
+            d * level.calendar.minutes_per_day
+        }
+        Some(d) => {
+            return Err(arg_error(format!(
+                "must be a number of workdays in ({}, {}], got {d}",
+                rules::LEVEL_DAYS.min,
+                rules::LEVEL_DAYS.max
+            )));
+        }
+    };
+    let expected = level.expected_events(end);
+    if expected > rules::MAX_EXPECTED_EVENTS {
+        return Err(arg_error(format!(
+            "a run this long would take about {expected:.1e} events, more than the {:.0e} any run may take",
+            rules::MAX_EXPECTED_EVENTS
+        )));
+    }
+    Ok(end)
+}
+
+/// The command log at `path`, or none.
+fn load_log(path: Option<&str>) -> Result<Vec<flowkata::sim::Command>, InputError> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(path) => {
+            let src = std::fs::read_to_string(path)
+                .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+            parse_command_log(path, &src)
+        }
+    }
+}
+
+/// `soak`: returns whether every check held.
+fn soak(
+    level: &str,
+    days: f64,
+    seed: Option<u64>,
+    commands: Option<&str>,
+    json: bool,
+) -> Result<bool, InputError> {
+    let level = Level::load(level)?;
+    let seed = seed.unwrap_or(level.seed);
+    let end = run_end(&level, Some(days))?;
+    let log = load_log(commands)?;
+    let started = std::time::Instant::now();
+    let s = flowkata::sim::soak::soak(&level, seed, end / level.calendar.minutes_per_day, &log)
+        .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s).expect("serializes"));
+    } else {
+        println!(
+            "soak: {} (seed {seed}), {days} workdays in {:.1} s",
+            level.title,
+            started.elapsed().as_secs_f64()
+        );
+        println!(
+            "{:>7} {:>11} | {:>7} {:>6} {:>6} {:>6} {:>6} {:>5} {:>6} | {:>7} {:>7} {:>5} {:>5}",
+            "day",
+            "events",
+            "pending",
+            "slots",
+            "live",
+            "batch",
+            "outg",
+            "jobs",
+            "recent",
+            "samples",
+            "outages",
+            "jobs",
+            "cmds"
+        );
+        for c in &s.checkpoints {
+            let f = &c.footprint;
+            println!(
+                "{:>7.1} {:>11} | {:>7} {:>6} {:>6} {:>6} {:>6} {:>5} {:>6} | {:>7} {:>7} {:>5} {:>5}",
+                c.day,
+                c.events,
+                f.pending_events,
+                f.item_slots,
+                f.live_items,
+                f.batch_slots,
+                f.unresolved_outages,
+                f.queued_jobs,
+                f.recent_changes,
+                f.samples,
+                f.outages,
+                f.jobs,
+                f.commands
+            );
+        }
+        if s.problems.is_empty() {
+            println!("ok: working state flat, history linear, every figure finite");
+        }
+    }
+    for p in &s.problems {
+        eprintln!("problem: {p}");
+    }
+    Ok(s.problems.is_empty())
+}
+
 fn run(
     level: &str,
     seed: Option<u64>,
@@ -188,27 +343,8 @@ fn run(
 ) -> Result<(), InputError> {
     let level = Level::load(level)?;
     let seed = seed.unwrap_or(level.seed);
-    let end = match days {
-        None => level.duration(),
-        Some(d) if d.is_finite() && d > 0.0 && d <= 100_000.0 => d * level.calendar.minutes_per_day,
-        Some(d) => {
-            return Err(InputError {
-                file: "command line".into(),
-                line: None,
-                column: None,
-                field: Some("--days".into()),
-                message: format!("must be a number of workdays in (0, 100000], got {d}"),
-            });
-        }
-    };
-    let log = match commands {
-        None => Vec::new(),
-        Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-            parse_command_log(path, &src)?
-        }
-    };
+    let end = run_end(&level, days)?;
+    let log = load_log(commands)?;
     if let Some((r, threads)) = replications {
         let threads = threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -235,6 +371,9 @@ fn run(
     sim.apply_log(&log)
         .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
     sim.run_to_end();
+    if let Some(e) = sim.halted() {
+        return Err(InputError::file(&sim.level().id, e.to_string()));
+    }
     let report = sim.report();
     if json {
         let out = RunOutput {

@@ -140,6 +140,11 @@ impl Dist {
                     "{name} must be a finite number {} 0, got {v}",
                     if allow_zero { ">=" } else { ">" }
                 ))
+            } else if v > crate::sim::rules::MAX_DURATION {
+                Err(format!(
+                    "{name} must be at most {:.0e}, got {v}",
+                    crate::sim::rules::MAX_DURATION
+                ))
             } else {
                 Ok(())
             }

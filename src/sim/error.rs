@@ -40,6 +40,41 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// Why a run stopped before its end.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    /// The run processed its whole event budget (see
+    /// [`crate::sim::rules::EVENT_BUDGET_FACTOR`]) before its end: the level makes far more
+    /// events than its numbers let validation expect.
+    EventBudget {
+        /// The budget, events.
+        budget: u64,
+        /// Sim time the run stopped at, sim minutes.
+        at: f64,
+        /// The level's expected events for the whole run.
+        expected: f64,
+    },
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::EventBudget {
+                budget,
+                at,
+                expected,
+            } => write!(
+                f,
+                "the run stopped at sim minute {at:.1} after {budget} events, its event budget \
+                 (ten times the {expected:.0} events its level leads one to expect): something \
+                 in the level makes events without end, such as work that takes no time"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
 impl InputError {
     /// An error about the file as a whole (for example: it cannot be read).
     pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {

@@ -253,7 +253,7 @@ impl LeadTimes {
 fn by_type<T: Copy>(values: &[T; 4]) -> BTreeMap<String, T> {
     WorkType::ALL
         .iter()
-        .map(|t| (format!("{t:?}"), values[t.index()]))
+        .map(|t| (t.key().to_string(), values[t.index()]))
         .collect()
 }
 

@@ -11,14 +11,16 @@ pub mod level;
 pub mod metrics;
 pub mod replicate;
 pub mod rng;
+pub mod rules;
+pub mod soak;
 
 pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
 pub use dist::Dist;
 pub use engine::{
-    Activity, BoardView, CenterView, CommandError, ImprovementView, ItemView, Job, JobKind,
-    JobView, Outage, OutageCause, OutagePhase, OutageState, PostmortemState, SimTime, Simulation,
-    WorkerView,
+    Activity, BoardView, CenterView, CommandError, Footprint, ImprovementView, ItemView, Job,
+    JobKind, JobView, Outage, OutageCause, OutagePhase, OutageState, PostmortemState, SimTime,
+    Simulation, WorkerView,
 };
-pub use error::InputError;
+pub use error::{InputError, RunError};
 pub use level::{Calendar, Culture, Level, ReleaseRule, Risk, WorkType};
 pub use metrics::{CenterReport, RunMetrics, RunReport, Sample};

@@ -120,6 +120,9 @@ pub fn replicate(
         sim.apply_log(log)
             .map_err(|e| format!("seed {seed}: {e}"))?;
         sim.run_to_end();
+        if let Some(e) = sim.halted() {
+            return Err(format!("seed {seed}: {e}"));
+        }
         Ok((sim.report(), sim.state_hash()))
     };
     let threads = threads.clamp(1, seeds.len());

@@ -217,17 +217,9 @@ fn person(
 /// A banner across the board while production is down: how many outages, what they cost
 /// per hour, and a link to select the oldest for triage.
 fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOutage) {
-    let open: Vec<_> = sim
-        .known_outages()
-        .filter(|o| o.resolved_at.is_none())
-        .collect();
+    let open: Vec<_> = sim.open_outages().collect();
     let Some(oldest) = open.first() else { return };
-    let per_hour = sim
-        .level()
-        .outages
-        .as_ref()
-        .map_or(0.0, |o| o.cost_per_hour)
-        * open.len() as f64;
+    let per_hour = sim.outage_cost_per_hour() * open.len() as f64;
     egui::Frame::new()
         .fill(theme::ALARM.linear_multiply(0.25))
         .stroke(egui::Stroke::new(1.5, theme::ALARM))
@@ -254,7 +246,7 @@ fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOut
 
 fn legend(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        for t in [WorkType::Business, WorkType::Internal, WorkType::Change] {
+        for t in WorkType::PLANNED {
             theme::item_chip(ui, t, 0, false);
             ui.label(t.label());
             ui.add_space(8.0);

@@ -9,7 +9,7 @@ use crate::game::session::Session;
 use crate::game::theme;
 use crate::sim::{
     Action, Assignee, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
-    Simulation, WorkType, level::MAX_BATCH,
+    Simulation, rules,
 };
 
 pub(super) fn show(
@@ -75,10 +75,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     {
         out.push(Action::HoldWork { hold });
     }
-    let has_projects = level
-        .arrivals
-        .iter()
-        .any(|a| matches!(a.work_type, WorkType::Business | WorkType::Internal));
+    let has_projects = level.arrivals.iter().any(|a| a.work_type.is_project());
     if has_projects {
         let mut freeze = policy.freeze;
         if ui
@@ -101,7 +98,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         let mut dbr = matches!(policy.release, ReleaseRule::DrumBufferRope { .. });
         let buffer = match policy.release {
             ReleaseRule::DrumBufferRope { buffer } => buffer,
-            ReleaseRule::Push => 6,
+            ReleaseRule::Push => rules::DEFAULT_DBR_BUFFER,
         };
         ui.horizontal(|ui| {
             if ui.radio(!dbr, "Push").clicked() && dbr {
@@ -120,7 +117,8 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
             let mut b = buffer;
             ui.horizontal(|ui| {
                 ui.label("buffer");
-                if committed(&ui.add(egui::DragValue::new(&mut b).range(1..=99))) {
+                if committed(&ui.add(egui::DragValue::new(&mut b).range(rules::DBR_BUFFER.range())))
+                {
                     out.push(Action::SetRelease {
                         rule: ReleaseRule::DrumBufferRope { buffer: b },
                     });
@@ -134,7 +132,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         .arrivals
         .iter()
         .enumerate()
-        .filter(|(_, a)| matches!(a.work_type, WorkType::Business | WorkType::Internal))
+        .filter(|(_, a)| a.work_type.is_project())
         .collect();
     if !intake.is_empty() {
         ui.separator();
@@ -157,7 +155,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         ui.label("Batch sizes");
         for (i, c) in centers.iter().enumerate() {
             let Some(mut size) = c.batch else { continue };
-            let slider = egui::Slider::new(&mut size, 1..=MAX_BATCH.min(50))
+            let slider = egui::Slider::new(&mut size, rules::BATCH_SIZE.range())
                 .logarithmic(true)
                 .text(&c.name);
             if committed(&ui.add(slider)) {
@@ -209,11 +207,13 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
                 {
                     out.push(Action::SetWipLimit {
                         center: c.id.clone(),
-                        limit: on.then_some(current.unwrap_or(4)),
+                        limit: on.then_some(current.unwrap_or(rules::DEFAULT_WIP_LIMIT)),
                     });
                 }
                 if let Some(mut l) = current
-                    && ui.add(egui::DragValue::new(&mut l).range(1..=99)).changed()
+                    && committed(
+                        &ui.add(egui::DragValue::new(&mut l).range(rules::WIP_LIMIT.range())),
+                    )
                 {
                     out.push(Action::SetWipLimit {
                         center: c.id.clone(),
@@ -237,7 +237,7 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let mut every = b.every_days;
     let resp = ui
         .add(
-            egui::Slider::new(&mut every, 0.125..=5.0)
+            egui::Slider::new(&mut every, rules::BOARD_INTERVAL_DAYS.range())
                 .logarithmic(true)
                 .text("days between meetings"),
         )
@@ -269,8 +269,9 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let mut share = sim.policy().improvement_share * 100.0;
+    let range = rules::IMPROVEMENT_SHARE;
     let resp = ui
-        .add(egui::Slider::new(&mut share, 0.0..=50.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
+        .add(egui::Slider::new(&mut share, range.min * 100.0..=range.max * 100.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
         .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
     if committed(&resp) {
         out.push(Action::SetImprovementShare {
@@ -316,10 +317,7 @@ fn outages(
     selected: &mut SelectedOutage,
     out: &mut Vec<Action>,
 ) {
-    let open: Vec<_> = sim
-        .known_outages()
-        .filter(|o| o.state != OutageState::Resolved)
-        .collect();
+    let open: Vec<_> = sim.open_outages().collect();
     ui.heading(format!("Outages ({})", open.len()));
     if open.is_empty() {
         ui.colored_label(theme::MUTED, "Production looks healthy.");

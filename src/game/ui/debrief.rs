@@ -6,6 +6,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::game::session::Session;
 use crate::game::theme;
+use crate::sim::WorkType;
 
 /// What the player chose on the debrief screen.
 pub(super) enum Choice {
@@ -68,10 +69,7 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
             .striped(true)
             .show(ui, |ui| {
                 let m = &r.run;
-                let planned: u64 = ["Business", "Internal", "Change"]
-                    .iter()
-                    .map(|k| m.completed[*k])
-                    .sum();
+                let planned: u64 = WorkType::PLANNED.iter().map(|t| m.completed[t.key()]).sum();
                 let rows = [
                     (
                         "Value delivered",

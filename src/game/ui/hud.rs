@@ -1,12 +1,13 @@
 //! The HUD: sim day and time, the value-stream metrics, the score, and time controls.
 
-use bevy::prelude::MessageWriter;
 use bevy_egui::egui;
 
 use crate::game::session::{SPEEDS, Session, TimeControl};
 use crate::game::theme;
+use crate::sim::WorkType;
 
-pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWriter<TimeControl>) {
+/// Draws the HUD; the time controls the player clicked are pushed onto `time`.
+pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeControl>) {
     let sim = &session.sim;
     let r = sim.report();
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -37,7 +38,7 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWrite
             "⏸ Pause"
         };
         if ui.button(pause).on_hover_text("Space").clicked() {
-            time.write(TimeControl::TogglePause);
+            time.push(TimeControl::TogglePause);
         }
         for (i, s) in SPEEDS.iter().enumerate() {
             let on = session.speed == *s && !session.paused;
@@ -46,14 +47,14 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut MessageWrite
                 .on_hover_text(format!("key {}", i + 1))
                 .clicked()
             {
-                time.write(TimeControl::Speed(*s));
+                time.push(TimeControl::Speed(*s));
             }
         }
     });
     ui.horizontal_wrapped(|ui| {
-        let planned: f64 = ["Business", "Internal", "Change"]
+        let planned: f64 = WorkType::PLANNED
             .iter()
-            .map(|k| r.run.throughput_per_day[*k])
+            .map(|t| r.run.throughput_per_day[t.key()])
             .sum();
         metric(
             ui,

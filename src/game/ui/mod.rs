@@ -105,7 +105,8 @@ fn play_screen(
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     let mut out = Vec::new();
-    egui::Panel::top("hud").show(&mut root, |ui| hud::show(ui, &session, &mut time));
+    let mut clicks = Vec::new();
+    egui::Panel::top("hud").show(&mut root, |ui| hud::show(ui, &session, &mut clicks));
     egui::Panel::right("controls")
         .resizable(false)
         .default_size(290.0)
@@ -117,6 +118,9 @@ fn play_screen(
     });
     for a in out {
         orders.write(PlayerCommand(a));
+    }
+    for c in clicks {
+        time.write(c);
     }
     Ok(())
 }

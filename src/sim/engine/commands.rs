@@ -2,7 +2,8 @@
 
 use super::{Command, CommandError, OutageState, Place, PostmortemState, Simulation};
 use crate::sim::command::{Action, Assignee};
-use crate::sim::level::{MAX_BATCH, ReleaseRule, Risk};
+use crate::sim::level::{ReleaseRule, Risk};
+use crate::sim::rules;
 
 impl Simulation {
     /// Applies a player's decision now, and logs it with the current sim time.
@@ -34,8 +35,10 @@ impl Simulation {
                         "{center:?} works in batches: its batch size governs it, not a WIP limit"
                     ));
                 }
-                if *limit == Some(0) {
-                    return Err("a WIP limit must be at least 1".into());
+                if let Some(l) = limit {
+                    rules::WIP_LIMIT
+                        .check(*l)
+                        .map_err(|e| format!("the WIP limit {e}"))?;
                 }
                 self.centers[c].wip_limit = *limit;
             }
@@ -50,11 +53,9 @@ impl Simulation {
                         self.level.centers[c].id
                     ));
                 }
-                if *size == 0 || *size > MAX_BATCH {
-                    return Err(format!(
-                        "batch size must be in [1, {MAX_BATCH}], got {size}"
-                    ));
-                }
+                rules::BATCH_SIZE
+                    .check(*size)
+                    .map_err(|e| format!("batch size {e}"))?;
                 if let Some(b) = self.centers[c].buffer
                     && b < *size
                 {
@@ -111,9 +112,9 @@ impl Simulation {
                 self.fund(i);
             }
             Action::SetImprovementShare { share } => {
-                if !(share.is_finite() && (0.0..=0.5).contains(share)) {
-                    return Err(format!("the share must be in [0, 0.5], got {share}"));
-                }
+                rules::IMPROVEMENT_SHARE
+                    .check(*share)
+                    .map_err(|e| format!("the share {e}"))?;
                 self.settle_entitlement();
                 self.policy.improvement_share = *share;
             }
@@ -121,11 +122,9 @@ impl Simulation {
                 if self.policy.board_every_days.is_none() {
                     return Err("this level has no change advisory board".into());
                 }
-                if !(every_days.is_finite() && (0.01..=365.0).contains(every_days)) {
-                    return Err(format!(
-                        "the interval must be in [0.01, 365] workdays, got {every_days}"
-                    ));
-                }
+                rules::BOARD_INTERVAL_DAYS
+                    .check(*every_days)
+                    .map_err(|e| format!("the interval {e}"))?;
                 let mpd = self.level.calendar.minutes_per_day;
                 let next = match (self.board_last, self.board_next) {
                     // The next meeting comes one new interval after the last one.
@@ -163,11 +162,9 @@ impl Simulation {
                     if self.drum.is_none() {
                         return Err("this level has no drum (no constraint's center)".into());
                     }
-                    if *buffer == 0 || *buffer > MAX_BATCH {
-                        return Err(format!(
-                            "the buffer must be in [1, {MAX_BATCH}], got {buffer}"
-                        ));
-                    }
+                    rules::DBR_BUFFER
+                        .check(*buffer)
+                        .map_err(|e| format!("the buffer {e}"))?;
                 }
                 self.policy.release = *rule;
             }
@@ -268,15 +265,16 @@ impl Simulation {
             .ok_or_else(|| format!("unknown center {id:?}"))
     }
 
+    /// The index of the outage the player knows as `#id`: detected, or already fixed (a
+    /// resolved outage is always known, even if fixed before it was noticed). Ids are
+    /// sequential from 1, so this is a look-up, not a search.
     fn outage_arg(&self, id: u64) -> Result<usize, String> {
-        self.outages
-            .iter()
-            .position(|x| x.id == id && x.state != OutageState::Undetected)
-            .or_else(|| {
-                // A resolved outage is always known, even if fixed before it was noticed.
+        id.checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|&i| {
                 self.outages
-                    .iter()
-                    .position(|x| x.id == id && x.resolved_at.is_some())
+                    .get(i)
+                    .is_some_and(|x| x.state != OutageState::Undetected || x.resolved_at.is_some())
             })
             .ok_or_else(|| format!("no outage #{id}"))
     }

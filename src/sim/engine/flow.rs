@@ -6,7 +6,7 @@
 //! service), until room appears. Blocked items move first, then the backlog in order.
 
 use super::{EventKind, Item, Place, SimTime, Simulation};
-use crate::sim::level::{Risk, WorkType};
+use crate::sim::level::Risk;
 
 impl Simulation {
     pub(super) fn on_arrival(&mut self, stream: usize) {
@@ -87,10 +87,7 @@ impl Simulation {
 
     /// Whether the item is a project (business or internal), which a freeze holds.
     pub(super) fn is_project(&self, slot: usize) -> bool {
-        matches!(
-            self.item(slot).work_type,
-            WorkType::Business | WorkType::Internal
-        )
+        self.item(slot).work_type.is_project()
     }
 
     /// Whether a worker may start the item now: not a project under a freeze.

@@ -209,6 +209,7 @@ impl Simulation {
         };
         let delay = detect * self.level.culture.detection_factor() * self.detect_factor;
         let index = self.outages.len();
+        self.unresolved.push(index);
         self.outages.push(Outage {
             id,
             raised_at: self.now,
@@ -248,6 +249,9 @@ impl Simulation {
         out.resolved_at = Some(now);
         out.remaining = 0.0;
         out.state = OutageState::Resolved;
+        if let Ok(pos) = self.unresolved.binary_search(&o) {
+            self.unresolved.remove(pos);
+        }
         self.totals.restore_time_sum += now - out.raised_at;
         self.totals.resolved_cost += cost;
         self.totals.completed[WorkType::Unplanned.index()] += 1;

@@ -33,9 +33,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::command::Command;
+use super::error::RunError;
 use super::level::{Level, OUTAGE_SKILL, ReleaseRule, Risk, WorkType};
 use super::metrics::{CenterStats, RunReport, Sample};
 use super::rng::{RandomStream, Stream};
+use super::rules;
 
 pub use views::{
     Activity, BoardView, CenterView, ImprovementView, ItemView, JobView, OutagePhase, WorkerView,
@@ -84,6 +86,17 @@ impl Event {
     fn time(&self) -> SimTime {
         f64::from_bits((self.key >> 64) as u64)
     }
+}
+
+/// The event budget of a run of `level` that ends at `end`: [`rules::EVENT_BUDGET_FACTOR`]
+/// times its expected events plus [`rules::EVENT_BUDGET_FLOOR`], at most 10¹² (a run of
+/// hours; validation keeps shipped and accepted levels far below).
+fn event_budget(level: &Level, end: SimTime) -> u64 {
+    let expected = level.expected_events(end);
+    let scaled = (rules::EVENT_BUDGET_FACTOR * expected).clamp(0.0, 1e12);
+    // NaN (a degenerate level that validation would refuse) gets the ceiling.
+    let scaled = if scaled.is_nan() { 1e12 } else { scaled };
+    scaled as u64 + rules::EVENT_BUDGET_FLOOR
 }
 
 /// Where a work item is.
@@ -369,6 +382,59 @@ pub struct Job {
     pub done_at: Option<SimTime>,
 }
 
+/// How much a run holds, in entries: its working state, which must stay flat over a long
+/// run of a stable level, and its recorded history, which may grow with the run's length
+/// but never faster. `flowkata-cli soak` and the soak test watch it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Footprint {
+    /// Working state: events pending in the queue (stale ones included).
+    pub pending_events: usize,
+    /// Working state: item slots ever allocated (the high-water mark of items in the system).
+    pub item_slots: usize,
+    /// Working state: items in the system now (backlog included).
+    pub live_items: usize,
+    /// Working state: batch slabs ever allocated.
+    pub batch_slots: usize,
+    /// Working state: outages not yet fixed.
+    pub unresolved_outages: usize,
+    /// Working state: improvement jobs and postmortems waiting for a worker.
+    pub queued_jobs: usize,
+    /// Working state: deployed changes remembered for collisions and diagnosis.
+    pub recent_changes: usize,
+    /// History: samples taken (one per [`SAMPLE_INTERVAL`]).
+    pub samples: usize,
+    /// History: outages ever raised.
+    pub outages: usize,
+    /// History: improvement jobs and postmortems ever funded.
+    pub jobs: usize,
+    /// History: commands applied.
+    pub commands: usize,
+}
+
+impl Footprint {
+    /// The working-state entries, named, in field order.
+    pub fn working(&self) -> [(&'static str, usize); 7] {
+        [
+            ("pending_events", self.pending_events),
+            ("item_slots", self.item_slots),
+            ("live_items", self.live_items),
+            ("batch_slots", self.batch_slots),
+            ("unresolved_outages", self.unresolved_outages),
+            ("queued_jobs", self.queued_jobs),
+            ("recent_changes", self.recent_changes),
+        ]
+    }
+    /// The history entries, named, in field order.
+    pub fn history(&self) -> [(&'static str, usize); 4] {
+        [
+            ("samples", self.samples),
+            ("outages", self.outages),
+            ("jobs", self.jobs),
+            ("commands", self.commands),
+        ]
+    }
+}
+
 /// Why a player command was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandError(pub String);
@@ -469,6 +535,10 @@ pub struct Simulation {
     events: queue::EventQueue,
     seq: u64,
     events_processed: u64,
+    /// The most events this run may process (see [`rules::EVENT_BUDGET_FACTOR`]).
+    event_budget: u64,
+    /// Why the run stopped before its end, if it did.
+    halted: Option<RunError>,
     /// The items of each running (or paused) batch task, by batch index; free ones, empty,
     /// are listed in `free_batches` for reuse.
     batches: Vec<Vec<usize>>,
@@ -499,8 +569,16 @@ pub struct Simulation {
     backlog: VecDeque<usize>,
     /// Items waiting in outboxes or in the backlog: when zero, no flow pass is needed.
     blocked_items: usize,
+    /// Every outage raised, in id order (recorded history: it grows with the run).
     outages: Vec<Outage>,
+    /// Indices of the outages not yet resolved, ascending: the incident procedure's working
+    /// set. Dispatch, the running cost and the samples read this, never the whole history,
+    /// so an event's cost does not grow with the number of outages ever raised.
+    unresolved: Vec<usize>,
+    /// Every improvement job and postmortem funded (recorded history).
     jobs: Vec<Job>,
+    /// Improvement jobs (not postmortems) funded and not yet finished.
+    open_improvement_jobs: u32,
     /// Jobs waiting for a worker, oldest first.
     job_queue: VecDeque<usize>,
     /// Improvement rounds funded (queued, in work or done), by improvement.
@@ -611,6 +689,8 @@ impl Simulation {
             events: queue::EventQueue::default(),
             seq: 0,
             events_processed: 0,
+            event_budget: event_budget(&level, end),
+            halted: None,
             batches: Vec::new(),
             free_batches: Vec::new(),
             items: Vec::new(),
@@ -669,7 +749,9 @@ impl Simulation {
             backlog: VecDeque::new(),
             blocked_items: 0,
             outages: Vec::new(),
+            unresolved: Vec::new(),
             jobs: Vec::new(),
+            open_improvement_jobs: 0,
             job_queue: VecDeque::new(),
             rounds_funded: vec![0; level.improvements.len()],
             rounds_done: vec![0; level.improvements.len()],
@@ -758,13 +840,17 @@ impl Simulation {
         let mut sim = Simulation::new(level, seed);
         sim.apply_log(commands)?;
         sim.run_to_end();
-        Ok(sim)
+        match &sim.halted {
+            Some(e) => Err(e.to_string()),
+            None => Ok(sim),
+        }
     }
 
     /// Applies a command log at the times it gives, advancing the clock as needed.
     ///
     /// # Errors
-    /// As [`Simulation::replay`].
+    /// As [`Simulation::replay`], and when the run stops on its event budget before a
+    /// command's time.
     pub fn apply_log(&mut self, commands: &[Command]) -> Result<(), String> {
         for (i, c) in commands.iter().enumerate() {
             if !c.at.is_finite() || c.at < self.now || c.at > self.end {
@@ -774,6 +860,9 @@ impl Simulation {
                 ));
             }
             self.advance_to(c.at);
+            if let Some(e) = &self.halted {
+                return Err(format!("command {i}: {e}"));
+            }
             self.apply(c.action.clone())
                 .map_err(|e| format!("command {i} ({:?}): {e}", c.action))?;
         }
@@ -803,9 +892,22 @@ impl Simulation {
     pub fn end(&self) -> SimTime {
         self.end
     }
-    /// Whether the run has reached its end.
+    /// Whether the run is over: it reached its end, or it was stopped ([`Simulation::halted`]).
     pub fn is_finished(&self) -> bool {
-        self.now >= self.end
+        self.now >= self.end || self.halted.is_some()
+    }
+    /// Why the run stopped before its end, if it did: it processed its whole event budget.
+    pub fn halted(&self) -> Option<&RunError> {
+        self.halted.as_ref()
+    }
+    /// The most events this run may process before it stops with
+    /// [`RunError::EventBudget`].
+    pub fn event_budget(&self) -> u64 {
+        self.event_budget
+    }
+    /// Sets the event budget (tests and fuzzing use a small one to bound a run's time).
+    pub fn set_event_budget(&mut self, events: u64) {
+        self.event_budget = events;
     }
     /// The standing policies.
     pub fn policy(&self) -> &Policy {
@@ -830,6 +932,22 @@ impl Simulation {
     /// Events processed so far.
     pub fn events_processed(&self) -> u64 {
         self.events_processed
+    }
+    /// The size of the run's working state and recorded history now.
+    pub fn footprint(&self) -> Footprint {
+        Footprint {
+            pending_events: self.events.len(),
+            item_slots: self.items.len(),
+            live_items: self.items.len() - self.free_slots.len(),
+            batch_slots: self.batches.len(),
+            unresolved_outages: self.unresolved.len(),
+            queued_jobs: self.job_queue.len(),
+            recent_changes: self.recent_changes.len(),
+            samples: self.samples.len(),
+            outages: self.outages.len(),
+            jobs: self.jobs.len(),
+            commands: self.commands.len(),
+        }
     }
     /// Items waiting in the backlog (arrived, not yet released).
     pub fn backlog_len(&self) -> usize {
@@ -910,10 +1028,9 @@ impl Simulation {
     pub fn unplanned_cost(&self) -> f64 {
         let rate = self.cost_per_minute();
         let open: f64 = self
-            .outages
+            .unresolved
             .iter()
-            .filter(|o| o.resolved_at.is_none())
-            .map(|o| (self.now - o.raised_at) * rate)
+            .map(|&o| (self.now - self.outages[o].raised_at) * rate)
             .sum();
         self.totals.resolved_cost + open
     }
@@ -1036,10 +1153,11 @@ impl Simulation {
     // ----- time --------------------------------------------------------------------------
 
     /// Processes every event at or before `t` (clamped to the end of the run) and moves the
-    /// clock to `t`. Calling it with a time in the past does nothing.
+    /// clock to `t`. Calling it with a time in the past does nothing. A run that reaches its
+    /// event budget stops where it is ([`Simulation::halted`] says why) and never moves again.
     pub fn advance_to(&mut self, t: SimTime) {
         let t = t.min(self.end);
-        if t.is_nan() || t < self.now {
+        if t.is_nan() || t < self.now || self.halted.is_some() {
             return;
         }
         loop {
@@ -1050,6 +1168,14 @@ impl Simulation {
             }
             if next_event > t {
                 break;
+            }
+            if self.events_processed >= self.event_budget {
+                self.halted = Some(RunError::EventBudget {
+                    budget: self.event_budget,
+                    at: self.now,
+                    expected: self.level.expected_events(self.end),
+                });
+                return;
             }
             let ev = self.events.pop().expect("an event is pending");
             self.now = ev.time();
@@ -1080,13 +1206,12 @@ impl Simulation {
             t: at,
             wip: self.wip(),
             backlog: self.backlog.len() as u32,
-            completed: self.totals.completed[..3].iter().sum(),
-            deploys: self.totals.deploys,
-            open_outages: self
-                .outages
+            completed: WorkType::PLANNED
                 .iter()
-                .filter(|o| o.resolved_at.is_none())
-                .count() as u32,
+                .map(|t| self.totals.completed[t.index()])
+                .sum(),
+            deploys: self.totals.deploys,
+            open_outages: self.unresolved.len() as u32,
             unplanned_cost: self.unplanned_cost(),
             score: self.score(),
             debt: self.debt,

@@ -69,7 +69,6 @@ impl EventQueue {
     }
 
     /// Number of pending events.
-    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.heap.len()
     }

@@ -282,6 +282,21 @@ impl Simulation {
             .filter(|o| o.state != OutageState::Undetected)
     }
 
+    /// Detected outages not yet fixed, in id order: what the player must triage. Reads only
+    /// the unresolved outages, not the run's whole history.
+    pub fn open_outages(&self) -> impl Iterator<Item = &Outage> {
+        self.unresolved
+            .iter()
+            .map(|&o| &self.outages[o])
+            .filter(|o| o.state != OutageState::Undetected)
+    }
+
+    /// What one outage costs per hour while it is unresolved, money (the level's
+    /// `outages.cost_per_hour`; 0 without outages).
+    pub fn outage_cost_per_hour(&self) -> f64 {
+        self.cost_per_minute() * 60.0
+    }
+
     /// Where an outage is in the incident procedure, with the work left in its phase (sim
     /// minutes at nominal speed, as of its last pause or assignment; the running one is
     /// computed to now).

@@ -14,7 +14,9 @@ impl Simulation {
     pub(super) fn dispatch(&mut self) -> bool {
         let mut any = false;
         self.auto_fund();
-        for o in 0..self.outages.len() {
+        // Assigning an outage never resolves one, so `unresolved` keeps its length here.
+        for k in 0..self.unresolved.len() {
+            let o = self.unresolved[k];
             if self.outages[o].state == OutageState::Open {
                 if let Some(w) = self.choose_outage_worker() {
                     self.assign_outage(o, w);
@@ -403,6 +405,7 @@ impl Simulation {
             .work
             .sample(&mut self.improvement_rng);
         self.rounds_funded[i] += 1;
+        self.open_improvement_jobs += 1;
         self.push_job(JobKind::Improvement(i), work);
     }
 
@@ -426,11 +429,7 @@ impl Simulation {
         if self.policy.improvement_share <= 0.0 {
             return;
         }
-        let open = self
-            .jobs
-            .iter()
-            .any(|j| j.done_at.is_none() && matches!(j.kind, JobKind::Improvement(_)));
-        if open {
+        if self.open_improvement_jobs > 0 {
             return;
         }
         if let Some(i) = (0..self.level.improvements.len())
@@ -445,6 +444,7 @@ impl Simulation {
         self.totals.completed[crate::sim::WorkType::Internal.index()] += 1;
         match self.jobs[j].kind {
             JobKind::Improvement(i) => {
+                self.open_improvement_jobs -= 1;
                 self.rounds_done[i] += 1;
                 self.totals.improvements_done += 1;
                 self.apply_effect(i);

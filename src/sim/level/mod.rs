@@ -4,13 +4,20 @@
 //! (each with a route of steps), the deploy step, the unplanned outages and the scoring. The
 //! format is documented with a commented example in `docs/levels.md`. Every file in `levels/`
 //! is embedded in the binary ([`EMBEDDED`]), so the web build plays without fetching assets.
+//!
+//! This module is the schema (the types a level file deserializes into) and the queries on
+//! it; `load` embeds and parses level files, `validate` checks each section of the format.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::dist::Dist;
-use super::error::InputError;
+
+mod load;
+mod validate;
+
+pub use load::EMBEDDED;
 
 /// The skill name that lets a worker fix outages (a key of [`WorkerSpec::skills`]).
 pub const OUTAGE_SKILL: &str = "outages";
@@ -47,9 +54,34 @@ impl WorkType {
         }
     }
 
+    /// The planned types (all but unplanned work), in display order: what the value stream
+    /// delivers, what throughput and lead time count.
+    pub const PLANNED: [WorkType; 3] = [WorkType::Business, WorkType::Internal, WorkType::Change];
+
     /// Index into per-type arrays, in the order of [`WorkType::ALL`].
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// The key of this type in the report's per-type maps (`"Business"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            WorkType::Business => "Business",
+            WorkType::Internal => "Internal",
+            WorkType::Change => "Change",
+            WorkType::Unplanned => "Unplanned",
+        }
+    }
+
+    /// Whether this is a project (a business or an internal one): the work a freeze holds
+    /// and an intake decision accepts or refuses. Changes and outages are not projects.
+    pub fn is_project(self) -> bool {
+        matches!(self, WorkType::Business | WorkType::Internal)
+    }
+
+    /// Whether this is planned work (anything but an outage).
+    pub fn is_planned(self) -> bool {
+        self != WorkType::Unplanned
     }
 }
 
@@ -638,92 +670,7 @@ impl Default for ScoringSpec {
     }
 }
 
-/// The levels shipped in `levels/`, embedded at compile time: (id, file name, RON source).
-pub const EMBEDDED: &[(&str, &str, &str)] = &[
-    (
-        "brent",
-        "levels/brent.ron",
-        include_str!("../../levels/brent.ron"),
-    ),
-    (
-        "ten-deploys",
-        "levels/ten-deploys.ron",
-        include_str!("../../levels/ten-deploys.ron"),
-    ),
-    (
-        "phoenix",
-        "levels/phoenix.ron",
-        include_str!("../../levels/phoenix.ron"),
-    ),
-    (
-        "mm1",
-        "levels/mm1.ron",
-        include_str!("../../levels/mm1.ron"),
-    ),
-];
-
 impl Level {
-    /// Parses and validates a level from RON `source`; `file` names it in errors.
-    ///
-    /// # Errors
-    /// An [`InputError`] naming the file, the line and column where known, and the field: for
-    /// RON syntax, unknown or missing fields, wrong types, and every check of
-    /// [`Level::validate`].
-    pub fn parse(file: &str, source: &str) -> Result<Level, InputError> {
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let level: Level = options
-            .from_str(source)
-            .map_err(|e| InputError::from_ron(file, source, &e))?;
-        level.validate(file, source)?;
-        Ok(level)
-    }
-
-    /// An embedded level by id (`brent`).
-    pub fn embedded(id: &str) -> Option<Level> {
-        Level::all_embedded().iter().find(|l| l.id == id).cloned()
-    }
-
-    /// All embedded levels, in campaign order, parsed once. Their validity is checked by the
-    /// tests (`every_embedded_level_parses`), so a broken one can never ship.
-    pub fn all_embedded() -> &'static [Level] {
-        static LEVELS: std::sync::OnceLock<Vec<Level>> = std::sync::OnceLock::new();
-        LEVELS.get_or_init(|| {
-            EMBEDDED
-                .iter()
-                .map(|(_, file, src)| {
-                    Level::parse(file, src)
-                        .unwrap_or_else(|e| panic!("embedded level is invalid: {e}"))
-                })
-                .collect()
-        })
-    }
-
-    /// Loads a level from a file path or, if no such file exists, an embedded level id.
-    ///
-    /// # Errors
-    /// An [`InputError`] when the file cannot be read or is not a valid level, or when the
-    /// name is neither a file nor an embedded id.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn load(path_or_id: &str) -> Result<Level, InputError> {
-        let path = std::path::Path::new(path_or_id);
-        if path.exists() {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| InputError::file(path_or_id, format!("cannot read: {e}")))?;
-            return Level::parse(path_or_id, &src);
-        }
-        Level::embedded(path_or_id).ok_or_else(|| {
-            let ids: Vec<_> = EMBEDDED.iter().map(|(id, _, _)| *id).collect();
-            InputError::file(
-                path_or_id,
-                format!(
-                    "no such file, and not an embedded level (known: {})",
-                    ids.join(", ")
-                ),
-            )
-        })
-    }
-
     /// Index of the center with id `id`.
     pub fn center_index(&self, id: &str) -> Option<usize> {
         self.centers.iter().position(|c| c.id == id)
@@ -732,271 +679,6 @@ impl Level {
     /// Length of a run in sim minutes.
     pub fn duration(&self) -> f64 {
         self.days * self.calendar.minutes_per_day
-    }
-
-    /// Checks everything the RON types cannot: references between fields, ranges of numbers.
-    ///
-    /// # Errors
-    /// The first problem found, as an [`InputError`] that names the field path (such as
-    /// `arrivals[1].route[0].center`) and the line it is on.
-    pub fn validate(&self, file: &str, source: &str) -> Result<(), InputError> {
-        let err = |field: String, msg: String| InputError::at_field(file, source, field, msg);
-
-        if self.id.is_empty()
-            || !self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(err(
-                "id".into(),
-                format!(
-                    "{:?} must be non-empty lowercase letters, digits and dashes",
-                    self.id
-                ),
-            ));
-        }
-        if !(self.days.is_finite() && self.days > 0.0 && self.days <= 3650.0) {
-            return Err(err(
-                "days".into(),
-                format!("must be in (0, 3650], got {}", self.days),
-            ));
-        }
-        let cal = &self.calendar;
-        if !(cal.minutes_per_day.is_finite()
-            && cal.minutes_per_day >= 1.0
-            && cal.minutes_per_day <= 1440.0)
-        {
-            return Err(err(
-                "calendar.minutes_per_day".into(),
-                format!("must be in [1, 1440], got {}", cal.minutes_per_day),
-            ));
-        }
-        if !(cal.day_starts_at.is_finite() && (0.0..1440.0).contains(&cal.day_starts_at)) {
-            return Err(err(
-                "calendar.day_starts_at".into(),
-                format!("must be in [0, 1440), got {}", cal.day_starts_at),
-            ));
-        }
-        if self.centers.is_empty() {
-            return Err(err(
-                "centers".into(),
-                "a level needs at least one center".into(),
-            ));
-        }
-        let mut ids = BTreeSet::new();
-        let mut deploys = 0;
-        for (i, c) in self.centers.iter().enumerate() {
-            let f = |name: &str| format!("centers[{i}].{name}");
-            if c.id.is_empty() || c.id == OUTAGE_SKILL {
-                return Err(err(
-                    f("id"),
-                    format!("{:?} is not allowed as a center id", c.id),
-                ));
-            }
-            if !ids.insert(c.id.as_str()) {
-                return Err(err(f("id"), format!("duplicate center id {:?}", c.id)));
-            }
-            if c.capacity == Some(0) {
-                return Err(err(f("capacity"), "must be at least 1".into()));
-            }
-            if c.wip_limit == Some(0) {
-                return Err(err(f("wip_limit"), "must be at least 1".into()));
-            }
-            if let Some(d) = &c.deploy {
-                deploys += 1;
-                if d.batch_size == 0 || d.batch_size > MAX_BATCH {
-                    return Err(err(
-                        f("deploy.batch_size"),
-                        format!("must be in [1, {MAX_BATCH}], got {}", d.batch_size),
-                    ));
-                }
-                if let Some(w) = c.wip_limit
-                    && w < d.batch_size
-                {
-                    return Err(err(
-                        f("wip_limit"),
-                        format!(
-                            "a deploy center's WIP limit ({w}) below its batch size ({}) would never fill a batch",
-                            d.batch_size
-                        ),
-                    ));
-                }
-                d.setup.check().map_err(|m| err(f("deploy.setup"), m))?;
-                if !(d.per_item.is_finite() && d.per_item >= 0.0) {
-                    return Err(err(
-                        f("deploy.per_item"),
-                        "must be a finite number >= 0".into(),
-                    ));
-                }
-                if !(0.0..=1.0).contains(&d.failure_probability) {
-                    return Err(err(
-                        f("deploy.failure_probability"),
-                        format!(
-                            "is a probability: must be in [0, 1], got {}",
-                            d.failure_probability
-                        ),
-                    ));
-                }
-            }
-        }
-        if deploys > 1 {
-            return Err(err(
-                "centers".into(),
-                "at most one center may be a deploy step".into(),
-            ));
-        }
-
-        if self.workers.is_empty() {
-            return Err(err(
-                "workers".into(),
-                "a level needs at least one worker".into(),
-            ));
-        }
-        let mut names = BTreeSet::new();
-        for (i, w) in self.workers.iter().enumerate() {
-            if !names.insert(w.name.as_str()) {
-                return Err(err(
-                    format!("workers[{i}].name"),
-                    format!("duplicate worker name {:?}", w.name),
-                ));
-            }
-            for (skill, speed) in &w.skills {
-                if skill != OUTAGE_SKILL && !ids.contains(skill.as_str()) {
-                    return Err(err(
-                        format!("workers[{i}].skills"),
-                        format!(
-                            "unknown center {skill:?} (known: {}, or {OUTAGE_SKILL:?})",
-                            ids.iter().copied().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                }
-                if !(speed.is_finite() && *speed > 0.0 && *speed <= 100.0) {
-                    return Err(err(
-                        format!("workers[{i}].skills"),
-                        format!("speed of {skill:?} must be in (0, 100], got {speed}"),
-                    ));
-                }
-            }
-        }
-        for (i, c) in self.centers.iter().enumerate() {
-            if !self.workers.iter().any(|w| w.skills.contains_key(&c.id)) {
-                return Err(err(
-                    format!("centers[{i}].id"),
-                    format!(
-                        "no worker has the skill {:?}: nobody could work there",
-                        c.id
-                    ),
-                ));
-            }
-        }
-
-        if self.arrivals.is_empty() {
-            return Err(err(
-                "arrivals".into(),
-                "a level needs at least one arrival stream".into(),
-            ));
-        }
-        for (i, a) in self.arrivals.iter().enumerate() {
-            let f = |name: &str| format!("arrivals[{i}].{name}");
-            a.interarrival
-                .check()
-                .map_err(|m| err(f("interarrival"), m))?;
-            if a.interarrival.mean() <= 0.0 {
-                return Err(err(
-                    f("interarrival"),
-                    "mean time between arrivals must be > 0".into(),
-                ));
-            }
-            if a.work_type == WorkType::Unplanned {
-                return Err(err(
-                    f("work_type"),
-                    "unplanned work comes from outages (the `outages` section), not from arrival streams".into()));
-            }
-            if a.route.is_empty() {
-                return Err(err(f("route"), "a route needs at least one step".into()));
-            }
-            if !(a.value.is_finite() && a.value >= 0.0) {
-                return Err(err(
-                    f("value"),
-                    format!("must be a finite number >= 0, got {}", a.value),
-                ));
-            }
-            for (j, s) in a.route.iter().enumerate() {
-                let sf = |name: &str| format!("arrivals[{i}].route[{j}].{name}");
-                let Some(ci) = self.center_index(&s.center) else {
-                    return Err(err(
-                        sf("center"),
-                        format!(
-                            "unknown center {:?} (known: {})",
-                            s.center,
-                            ids.iter().copied().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                };
-                s.effort.check().map_err(|m| err(sf("effort"), m))?;
-                if self.centers[ci].deploy.is_some() && j + 1 != a.route.len() {
-                    return Err(err(
-                        sf("center"),
-                        "the deploy step must be the last step of a route".into(),
-                    ));
-                }
-            }
-        }
-        if let Some(o) = &self.outages {
-            if !(o.base_rate_per_day.is_finite() && (0.0..=1000.0).contains(&o.base_rate_per_day)) {
-                return Err(err(
-                    "outages.base_rate_per_day".into(),
-                    format!("must be in [0, 1000], got {}", o.base_rate_per_day),
-                ));
-            }
-            o.fix_effort
-                .check()
-                .map_err(|m| err("outages.fix_effort".into(), m))?;
-            if !(o.fix_effort_per_change.is_finite() && o.fix_effort_per_change >= 0.0) {
-                return Err(err(
-                    "outages.fix_effort_per_change".into(),
-                    "must be a finite number >= 0".into(),
-                ));
-            }
-            if !(o.cost_per_hour.is_finite() && o.cost_per_hour >= 0.0) {
-                return Err(err(
-                    "outages.cost_per_hour".into(),
-                    "must be a finite number >= 0".into(),
-                ));
-            }
-            if !self
-                .workers
-                .iter()
-                .any(|w| w.skills.contains_key(OUTAGE_SKILL))
-            {
-                return Err(err(
-                    "outages".into(),
-                    format!(
-                        "no worker has the skill {OUTAGE_SKILL:?}: outages could never be fixed"
-                    ),
-                ));
-            }
-        }
-        if self.outages.is_none()
-            && let Some(i) = self.centers.iter().position(|c| {
-                c.deploy
-                    .as_ref()
-                    .is_some_and(|d| d.failure_probability > 0.0)
-            })
-        {
-            return Err(err(
-                format!("centers[{i}].deploy.failure_probability"),
-                "failed deploys raise outages: add an `outages` section (or set the probability to 0)".into()));
-        }
-        let s = self.scoring.stars;
-        if !(s.iter().all(|v| v.is_finite()) && s[0] <= s[1] && s[1] <= s[2]) {
-            return Err(err(
-                "scoring.stars".into(),
-                format!("thresholds must be finite and ascending, got {s:?}"),
-            ));
-        }
-        self.validate_mechanics(file, source)
     }
 
     /// The systems of the level: its `systems`, or the single `production`.
@@ -1033,316 +715,54 @@ impl Level {
         }
     }
 
-    /// The checks of the flow mechanics: buffers, batches, systems, change management,
-    /// improvements, debt, release control and the incident procedure.
-    fn validate_mechanics(&self, file: &str, source: &str) -> Result<(), InputError> {
-        let err = |field: String, msg: String| InputError::at_field(file, source, field, msg);
-        let range = |field: String, v: f64, lo: f64, hi: f64| {
-            if v.is_finite() && v >= lo && v <= hi {
-                Ok(())
-            } else {
-                Err(err(field, format!("must be in [{lo}, {hi}], got {v}")))
-            }
-        };
-        let positive = |field: String, v: f64, hi: f64| {
-            if v.is_finite() && v > 0.0 && v <= hi {
-                Ok(())
-            } else {
-                Err(err(field, format!("must be in (0, {hi}], got {v}")))
-            }
-        };
-        for (i, c) in self.centers.iter().enumerate() {
-            let f = |name: &str| format!("centers[{i}].{name}");
-            let batch = match (&c.batch, &c.deploy) {
-                (Some(_), Some(_)) => {
-                    return Err(err(
-                        f("batch"),
-                        "a deploy step already works in batches: set its deploy.batch_size instead"
-                            .into(),
-                    ));
-                }
-                (Some(b), None) => {
-                    if b.size == 0 || b.size > MAX_BATCH {
-                        return Err(err(
-                            f("batch.size"),
-                            format!("must be in [1, {MAX_BATCH}], got {}", b.size),
-                        ));
-                    }
-                    b.setup.check().map_err(|m| err(f("batch.setup"), m))?;
-                    if let Some(w) = c.wip_limit
-                        && w < b.size
-                    {
-                        return Err(err(
-                            f("wip_limit"),
-                            format!(
-                                "a WIP limit ({w}) below the batch size ({}) would never fill a batch",
-                                b.size
-                            ),
-                        ));
-                    }
-                    Some(b.size)
-                }
-                (None, Some(d)) => Some(d.batch_size),
-                (None, None) => None,
-            };
-            if let (Some(buf), Some(size)) = (c.buffer, batch)
-                && buf < size
-            {
-                return Err(err(
-                    f("buffer"),
-                    format!(
-                        "a buffer of {buf} below the batch size ({size}) would never fill a batch"
-                    ),
-                ));
-            }
-            if c.skippable && c.deploy.is_some() {
-                return Err(err(
-                    f("skippable"),
-                    "the deploy step cannot be skipped: it is how changes reach production".into(),
-                ));
-            }
-        }
-        let systems = self.system_names();
-        let mut seen = BTreeSet::new();
-        for (i, s) in self.systems.iter().enumerate() {
-            if s.is_empty() || !seen.insert(s.as_str()) {
-                return Err(err(
-                    format!("systems[{i}]"),
-                    format!("{s:?}: system ids must be non-empty and unique"),
-                ));
-            }
-        }
-        let improvement_ids: Vec<&str> = self.improvements.iter().map(|m| m.id.as_str()).collect();
+    /// The events a run of `duration` sim minutes is expected to process, in total and by
+    /// the field that causes them: every arrival and every step of its route, every outage
+    /// (strike, detection, fix) at the base rate raised by the initial debt and its
+    /// interest, every board meeting, and every sample. An estimate for bounding runs
+    /// (see [`crate::sim::rules::MAX_EXPECTED_EVENTS`]), not a prediction: queues,
+    /// interruptions and rescheduled events add a little, never orders of magnitude.
+    pub fn expected_events(&self, duration: f64) -> f64 {
+        self.event_estimate(duration).0
+    }
+
+    /// [`Level::expected_events`] with each part named by the field it comes from.
+    fn event_estimate(&self, duration: f64) -> (f64, Vec<(String, f64)>) {
+        let days = duration / self.calendar.minutes_per_day;
+        let mut parts: Vec<(String, f64)> = Vec::new();
         for (i, a) in self.arrivals.iter().enumerate() {
-            let f = |name: &str| format!("arrivals[{i}].{name}");
-            if let Some(d) = a.due_days {
-                positive(f("due_days"), d, 3650.0)?;
-            }
-            range(f("late_value"), a.late_value, 0.0, f64::MAX)?;
-            let r = &a.risk;
-            for (name, v) in [
-                ("standard", r.standard),
-                ("medium", r.medium),
-                ("high", r.high),
-            ] {
-                range(f(&format!("risk.{name}")), v, 0.0, 1e9)?;
-            }
-            if r.standard + r.medium + r.high <= 0.0 {
-                return Err(err(f("risk"), "the weights must not all be 0".into()));
-            }
-            for (j, s) in a.systems.iter().enumerate() {
-                if !systems.contains(s) {
-                    return Err(err(
-                        format!("arrivals[{i}].systems[{j}]"),
-                        format!("unknown system {s:?} (known: {})", systems.join(", ")),
-                    ));
-                }
-            }
-            if let Some(m) = &a.improvement {
-                if !improvement_ids.contains(&m.as_str()) {
-                    return Err(err(
-                        f("improvement"),
-                        format!(
-                            "unknown improvement {m:?} (known: {})",
-                            improvement_ids.join(", ")
-                        ),
-                    ));
-                }
-                if a.work_type != WorkType::Internal {
-                    return Err(err(
-                        f("improvement"),
-                        "only internal IT projects (work_type: Internal) change the system".into(),
-                    ));
-                }
-            }
-        }
-        if let Some(ch) = &self.changes {
-            if self.centers.iter().all(|c| c.deploy.is_none()) {
-                return Err(err(
-                    "changes".into(),
-                    "change management needs a deploy step (a center with `deploy`)".into(),
-                ));
-            }
-            for (k, v) in ch.risk_factors.iter().enumerate() {
-                range(format!("changes.risk_factors[{k}]"), *v, 0.0, 1000.0)?;
-            }
-            range(
-                "changes.collision_window".into(),
-                ch.collision_window,
-                0.0,
-                1e6,
-            )?;
-            range(
-                "changes.collision_probability".into(),
-                ch.collision_probability,
-                0.0,
-                1.0,
-            )?;
-            range(
-                "changes.off_board_diagnosis_factor".into(),
-                ch.off_board_diagnosis_factor,
-                0.0,
-                100.0,
-            )?;
-            if let Some(b) = &ch.board {
-                range("changes.board.every_days".into(), b.every_days, 0.01, 365.0)?;
-                range("changes.board.first_at".into(), b.first_at, 0.0, 1e7)?;
-                if b.approvals_per_meeting == Some(0) {
-                    return Err(err(
-                        "changes.board.approvals_per_meeting".into(),
-                        "must be at least 1".into(),
-                    ));
-                }
-            }
-        }
-        let skills_known = |s: &str| s == OUTAGE_SKILL || self.center_index(s).is_some();
-        let mut ids = BTreeSet::new();
-        for (i, m) in self.improvements.iter().enumerate() {
-            let f = |name: &str| format!("improvements[{i}].{name}");
-            if m.id.is_empty() || !ids.insert(m.id.as_str()) {
-                return Err(err(
-                    f("id"),
-                    format!("{:?}: improvement ids must be non-empty and unique", m.id),
-                ));
-            }
-            m.work.check().map_err(|e| err(f("work"), e))?;
-            if m.max_rounds == 0 || m.max_rounds > 1000 {
-                return Err(err(
-                    f("max_rounds"),
-                    format!("must be in [1, 1000], got {}", m.max_rounds),
-                ));
-            }
-            let qualifies = |w: &WorkerSpec| match &m.by {
-                Doer::Anyone => true,
-                Doer::Constraint => w.constraint,
-                Doer::Skill(s) => w.skills.contains_key(s),
-            };
-            if let Doer::Skill(s) = &m.by
-                && !skills_known(s)
-            {
-                return Err(err(f("by"), format!("unknown skill {s:?}")));
-            }
-            if !self.workers.iter().any(qualifies) {
-                return Err(err(f("by"), "no worker could do this work".into()));
-            }
-            match &m.effect {
-                Effect::SetupTime { center, factor } => {
-                    let Some(c) = self.center_index(center) else {
-                        return Err(err(
-                            f("effect.center"),
-                            format!("unknown center {center:?}"),
-                        ));
-                    };
-                    let cs = &self.centers[c];
-                    if cs.deploy.is_none() && cs.batch.is_none() {
-                        return Err(err(
-                            f("effect.center"),
-                            format!(
-                                "{center:?} has no setup time: it is neither a deploy step nor a batch process"
-                            ),
-                        ));
-                    }
-                    positive(f("effect.factor"), *factor, 10.0)?;
-                }
-                Effect::DefectRate { factor } | Effect::Detection { factor } => {
-                    positive(f("effect.factor"), *factor, 10.0)?;
-                }
-                Effect::ShareKnowledge {
-                    learners,
-                    skills,
-                    step,
-                    max_speed,
-                } => {
-                    for l in learners {
-                        if !self.workers.iter().any(|w| &w.name == l) {
-                            return Err(err(f("effect.learners"), format!("unknown worker {l:?}")));
-                        }
-                    }
-                    for s in skills {
-                        if !skills_known(s) {
-                            return Err(err(f("effect.skills"), format!("unknown skill {s:?}")));
-                        }
-                    }
-                    positive(f("effect.step"), *step, 100.0)?;
-                    positive(f("effect.max_speed"), *max_speed, 100.0)?;
-                }
-                Effect::PayDebt { points } => {
-                    range(f("effect.points"), *points, 0.0, 1e9)?;
-                    if self.debt.is_none() {
-                        return Err(err(
-                            f("effect"),
-                            "paying down debt needs a `debt` section".into(),
-                        ));
-                    }
-                }
-                Effect::Nothing => {}
-            }
-        }
-        range("improvement_share".into(), self.improvement_share, 0.0, 0.5)?;
-        if let Some(d) = &self.debt {
-            range("debt.initial".into(), d.initial, 0.0, 1e6)?;
-            range("debt.interest_per_day".into(), d.interest_per_day, 0.0, 1.0)?;
-            range("debt.per_skipped_step".into(), d.per_skipped_step, 0.0, 1e6)?;
-            range("debt.per_expedite".into(), d.per_expedite, 0.0, 1e6)?;
-            range(
-                "debt.per_overload_hour".into(),
-                d.per_overload_hour,
-                0.0,
-                1e6,
-            )?;
-            range(
-                "debt.outage_rate_per_point".into(),
-                d.outage_rate_per_point,
-                0.0,
-                100.0,
-            )?;
-            if d.overload_wip == Some(0) {
-                return Err(err("debt.overload_wip".into(), "must be at least 1".into()));
-            }
-        }
-        if let Some(id) = &self.release.drum
-            && self.center_index(id).is_none()
-        {
-            return Err(err("release.drum".into(), format!("unknown center {id:?}")));
-        }
-        if let ReleaseRule::DrumBufferRope { buffer } = self.release.rule {
-            if buffer == 0 {
-                return Err(err(
-                    "release.rule".into(),
-                    "the buffer must be at least 1".into(),
-                ));
-            }
-            if self.drum_center().is_none() {
-                return Err(err(
-                    "release".into(),
-                    "drum-buffer-rope needs a drum: set release.drum (no center is staffed by constraint workers only)".into(),
-                ));
-            }
+            let items = duration / a.interarrival.mean();
+            parts.push((
+                format!("arrivals[{i}].interarrival"),
+                items * (1 + a.route.len()) as f64,
+            ));
         }
         if let Some(o) = &self.outages {
-            o.detect
-                .check()
-                .map_err(|m| err("outages.detect".into(), m))?;
-            o.diagnose
-                .check()
-                .map_err(|m| err("outages.diagnose".into(), m))?;
-            if let Some(p) = &o.postmortem {
-                p.work
-                    .check()
-                    .map_err(|m| err("outages.postmortem.work".into(), m))?;
-                positive(
-                    "outages.postmortem.recurrence_factor".into(),
-                    p.recurrence_factor,
-                    1.0,
-                )?;
+            let base = o.base_rate_per_day * days * 3.0;
+            parts.push(("outages.base_rate_per_day".into(), base));
+            if let Some(d) = &self.debt {
+                // Mean debt over the run under interest alone: D0 (e^(rT) − 1)/(rT).
+                let rt = d.interest_per_day * days;
+                let growth = if rt > 1e-9 { libm::expm1(rt) / rt } else { 1.0 };
+                let extra = base * d.outage_rate_per_point * d.initial * growth;
+                let field = if d.interest_per_day > 0.0 {
+                    "debt.interest_per_day"
+                } else {
+                    "debt.initial"
+                };
+                parts.push((field.into(), extra));
             }
         }
-        Ok(())
+        if let Some(b) = self.changes.as_ref().and_then(|c| c.board.as_ref()) {
+            parts.push(("changes.board.every_days".into(), days / b.every_days));
+        }
+        parts.push((
+            "days".into(),
+            duration / crate::sim::engine::SAMPLE_INTERVAL,
+        ));
+        let total = parts.iter().map(|(_, n)| n).sum();
+        (total, parts)
     }
 }
-
-/// The largest deploy batch size a level or a player may set.
-pub const MAX_BATCH: u32 = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,92 @@
+//! Embedding and loading levels: the shipped files compiled into the binary, and parsing a
+//! level from RON text or a file.
+
+use super::Level;
+use crate::sim::error::InputError;
+
+/// The levels shipped in `levels/`, embedded at compile time: (id, file name, RON source).
+pub const EMBEDDED: &[(&str, &str, &str)] = &[
+    (
+        "brent",
+        "levels/brent.ron",
+        include_str!("../../../levels/brent.ron"),
+    ),
+    (
+        "ten-deploys",
+        "levels/ten-deploys.ron",
+        include_str!("../../../levels/ten-deploys.ron"),
+    ),
+    (
+        "phoenix",
+        "levels/phoenix.ron",
+        include_str!("../../../levels/phoenix.ron"),
+    ),
+    (
+        "mm1",
+        "levels/mm1.ron",
+        include_str!("../../../levels/mm1.ron"),
+    ),
+];
+
+impl Level {
+    /// Parses and validates a level from RON `source`; `file` names it in errors.
+    ///
+    /// # Errors
+    /// An [`InputError`] naming the file, the line and column where known, and the field: for
+    /// RON syntax, unknown or missing fields, wrong types, and every check of
+    /// [`Level::validate`].
+    pub fn parse(file: &str, source: &str) -> Result<Level, InputError> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let level: Level = options
+            .from_str(source)
+            .map_err(|e| InputError::from_ron(file, source, &e))?;
+        level.validate(file, source)?;
+        Ok(level)
+    }
+
+    /// An embedded level by id (`brent`).
+    pub fn embedded(id: &str) -> Option<Level> {
+        Level::all_embedded().iter().find(|l| l.id == id).cloned()
+    }
+
+    /// All embedded levels, in campaign order, parsed once. Their validity is checked by the
+    /// tests (`every_embedded_level_parses`), so a broken one can never ship.
+    pub fn all_embedded() -> &'static [Level] {
+        static LEVELS: std::sync::OnceLock<Vec<Level>> = std::sync::OnceLock::new();
+        LEVELS.get_or_init(|| {
+            EMBEDDED
+                .iter()
+                .map(|(_, file, src)| {
+                    Level::parse(file, src)
+                        .unwrap_or_else(|e| panic!("embedded level is invalid: {e}"))
+                })
+                .collect()
+        })
+    }
+
+    /// Loads a level from a file path or, if no such file exists, an embedded level id.
+    ///
+    /// # Errors
+    /// An [`InputError`] when the file cannot be read or is not a valid level, or when the
+    /// name is neither a file nor an embedded id.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load(path_or_id: &str) -> Result<Level, InputError> {
+        let path = std::path::Path::new(path_or_id);
+        if path.exists() {
+            let src = std::fs::read_to_string(path)
+                .map_err(|e| InputError::file(path_or_id, format!("cannot read: {e}")))?;
+            return Level::parse(path_or_id, &src);
+        }
+        Level::embedded(path_or_id).ok_or_else(|| {
+            let ids: Vec<_> = EMBEDDED.iter().map(|(id, _, _)| *id).collect();
+            InputError::file(
+                path_or_id,
+                format!(
+                    "no such file, and not an embedded level (known: {})",
+                    ids.join(", ")
+                ),
+            )
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! Every range, default and limit of the game, defined once.
+//!
+//! Level validation ([`crate::sim::level`]), command validation ([`crate::sim::Simulation::apply`])
+//! and the controls of the shell all read these constants, so a rule cannot drift between
+//! them: a number a level may set is a number a player may set, and the control offers
+//! exactly that range.
+
+use std::fmt::Display;
+
+/// An inclusive range of a number that a level or a command may set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds<T> {
+    /// Smallest allowed value.
+    pub min: T,
+    /// Largest allowed value.
+    pub max: T,
+    /// Unit, for messages ("items", "workdays"; empty for a plain number).
+    pub unit: &'static str,
+}
+
+impl<T: PartialOrd + Copy + Display> Bounds<T> {
+    /// Whether `v` is within the bounds (a NaN never is).
+    pub fn contains(&self, v: T) -> bool {
+        self.min <= v && v <= self.max
+    }
+
+    /// `Ok` when `v` is within the bounds.
+    ///
+    /// # Errors
+    /// "must be in [min, max] unit, got v" otherwise.
+    pub fn check(&self, v: T) -> Result<(), String> {
+        if self.contains(v) {
+            Ok(())
+        } else {
+            let unit = if self.unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", self.unit)
+            };
+            Err(format!(
+                "must be in [{}, {}]{unit}, got {v}",
+                self.min, self.max
+            ))
+        }
+    }
+
+    /// The bounds as a `RangeInclusive`, for sliders and drag values.
+    pub fn range(&self) -> std::ops::RangeInclusive<T> {
+        self.min..=self.max
+    }
+}
+
+/// Batch size of a batch center or of the deploy step, items (level and command).
+pub const BATCH_SIZE: Bounds<u32> = Bounds {
+    min: 1,
+    max: 1000,
+    unit: "items",
+};
+
+/// WIP limit of a center, items (level and command). At least 1: a limit of 0 would stop
+/// the center for good.
+pub const WIP_LIMIT: Bounds<u32> = Bounds {
+    min: 1,
+    max: 1000,
+    unit: "items",
+};
+
+/// The WIP limit a control proposes when the player switches a limit on, items.
+pub const DEFAULT_WIP_LIMIT: u32 = 4;
+
+/// Buffer of drum-buffer-rope: how many released items may be ahead of the drum (level and
+/// command).
+pub const DBR_BUFFER: Bounds<u32> = Bounds {
+    min: 1,
+    max: 1000,
+    unit: "items",
+};
+
+/// The buffer a control proposes when the player switches to drum-buffer-rope, items: about
+/// a day of work at the constraint in the shipped levels.
+pub const DEFAULT_DBR_BUFFER: u32 = 6;
+
+/// Share of every worker's time reserved for improvement work (level and command). The
+/// upper half is closed: *The Phoenix Project*'s "20% time" is well inside it, and above a
+/// half improvement work would crowd out the work it improves.
+pub const IMPROVEMENT_SHARE: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 0.5,
+    unit: "",
+};
+
+/// How often the change advisory board meets, workdays between meetings (level and command).
+pub const BOARD_INTERVAL_DAYS: Bounds<f64> = Bounds {
+    min: 0.01,
+    max: 365.0,
+    unit: "workdays",
+};
+
+/// Length of a level, workdays.
+pub const LEVEL_DAYS: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 3650.0,
+    unit: "workdays",
+};
+
+/// Length of a workday, sim minutes.
+pub const MINUTES_PER_DAY: Bounds<f64> = Bounds {
+    min: 1.0,
+    max: 1440.0,
+    unit: "minutes",
+};
+
+/// A worker's speed at a skill, as a factor on nominal speed: from a hundredth to a hundred
+/// times nominal (a speed near 0 would make a task last forever).
+pub const SKILL_SPEED: Bounds<f64> = Bounds {
+    min: 0.01,
+    max: 100.0,
+    unit: "× nominal",
+};
+
+/// An amount of money: an item's value, its value when late, an outage's cost per hour. A
+/// billion is far above any level's economics and keeps every total finite (10⁸ events at
+/// most, times 10⁹, is 10¹⁷).
+pub const MONEY: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e9,
+    unit: "money",
+};
+
+/// The largest value of a distribution of times (efforts, setups, detection, interarrival
+/// times), sim minutes: about 57 years of 480-minute workdays, so that no event time or
+/// remaining work can overflow.
+pub const MAX_DURATION: f64 = 1e7;
+
+/// Base rate of outages, outages per workday.
+pub const OUTAGE_BASE_RATE: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1000.0,
+    unit: "per workday",
+};
+
+/// Rounds an improvement may have.
+pub const IMPROVEMENT_ROUNDS: Bounds<u32> = Bounds {
+    min: 1,
+    max: 1000,
+    unit: "rounds",
+};
+
+/// The most events a level may expect over its days, by [`crate::sim::Level::expected_events`].
+/// The engine processes about ten million events a second natively and a few million in
+/// the browser, so this is tens of seconds of engine time: any level above it is an absurd
+/// one (a mean of 10⁻³²⁰ minutes between arrivals), never a playable one. The busiest
+/// shipped level, `phoenix`, expects about 10⁴.
+pub const MAX_EXPECTED_EVENTS: f64 = 1e8;
+
+/// A run's event budget is this many times its level's expected event count (plus
+/// [`EVENT_BUDGET_FLOOR`]). The estimate counts every arrival, every step, every outage and
+/// every sample, so a run that processes ten times as many events has met something the
+/// estimate cannot see (work that takes no time, a rate that explodes with debt) and is
+/// stopped with [`crate::sim::RunError::EventBudget`] instead of running on.
+pub const EVENT_BUDGET_FACTOR: f64 = 10.0;
+
+/// Events every run may process whatever its estimate (a small level's paused and resumed
+/// tasks, rescheduled outage strikes and board meetings are not in the estimate).
+pub const EVENT_BUDGET_FLOOR: u64 = 1_000_000;
