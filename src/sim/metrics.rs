@@ -282,7 +282,7 @@ impl RunReport {
                     mean_queue_len: per(s.area_queue),
                     mean_in_system: per(s.area_in_system),
                     mean_blocked: per(s.area_blocked),
-                    servers: sim.center_servers(c),
+                    servers: sim.capacity(c),
                 }
             })
             .collect();

@@ -5,7 +5,8 @@
 //!   `http://127.0.0.1:PORT`, printing the URL.
 //! - `cargo xtask build-web [--release]`: builds the web bundle into `target/web/<profile>/`.
 //! - `cargo xtask test`: every test: the core without Bevy, the whole crate with the shell,
-//!   clippy, then the web bundle in headless Chromium.
+//!   clippy and rustdoc with warnings as errors, fmt, then the web bundle (the wasm build) in
+//!   headless Chromium.
 //! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
 //! - `cargo xtask peer`: the peer comparison: the same M/M/1 model (λ = 0.9, μ = 1, about one
 //!   million customers) in SimPy and in flowkata, customers per second for each and the ratio.
@@ -272,6 +273,10 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
+    // Rustdoc with warnings as errors: broken intra-doc links and malformed docs fail.
+    run(cargo()
+        .args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     // The browser test plays phoenix (every mechanic) with seed 3 and no commands to the end; the native core's
     // state hash for the same run must match the one the page reports.
     let expected_hash = native_state_hash(&["run", "phoenix", "--seed", "3", "--json"])?;

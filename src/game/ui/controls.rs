@@ -52,6 +52,31 @@ fn committed(resp: &egui::Response) -> bool {
     resp.drag_stopped() || (resp.changed() && !resp.dragged())
 }
 
+/// A number box for a value the core holds: while the player drags it or types in it, the
+/// value being edited lives in egui's memory (the core's value does not change until the
+/// edit is committed), and the committed value is returned once, if it differs from
+/// `current`.
+fn number_box(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    current: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Option<u32> {
+    let id = ui.make_persistent_id(id_salt);
+    let mut value = ui.data(|d| d.get_temp::<u32>(id)).unwrap_or(current);
+    let resp = ui.add(egui::DragValue::new(&mut value).range(range));
+    if committed(&resp) {
+        ui.data_mut(|d| d.remove::<u32>(id));
+        return (value != current).then_some(value);
+    }
+    if resp.dragged() || resp.has_focus() {
+        ui.data_mut(|d| d.insert_temp(id, value));
+    } else {
+        ui.data_mut(|d| d.remove::<u32>(id));
+    }
+    None
+}
+
 fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let policy = sim.policy();
     let level = sim.level();
@@ -210,10 +235,8 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
                         limit: on.then_some(current.unwrap_or(rules::DEFAULT_WIP_LIMIT)),
                     });
                 }
-                if let Some(mut l) = current
-                    && committed(
-                        &ui.add(egui::DragValue::new(&mut l).range(rules::WIP_LIMIT.range())),
-                    )
+                if let Some(l) = current
+                    && let Some(l) = number_box(ui, ("wip", i), l, rules::WIP_LIMIT.range())
                 {
                     out.push(Action::SetWipLimit {
                         center: c.id.clone(),

@@ -13,6 +13,9 @@ mod debrief;
 mod hud;
 mod title;
 
+#[cfg(test)]
+mod tests;
+
 /// Choices on the title screen that outlive a frame.
 #[derive(Resource)]
 pub struct TitleChoices {

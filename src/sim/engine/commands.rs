@@ -1,11 +1,71 @@
-//! Player commands: each is checked, applied at the current sim time, and logged.
+//! Player commands: each is checked, applied at the current sim time, and logged. The
+//! effect of each command lives in the module of its mechanic; this module only routes
+//! them and keeps the log.
 
-use super::{Command, CommandError, OutageState, Place, PostmortemState, Simulation};
-use crate::sim::command::{Action, Assignee};
-use crate::sim::level::{ReleaseRule, Risk};
-use crate::sim::rules;
+use serde::Serialize;
+
+use super::{Command, Place, Simulation};
+use crate::sim::command::Action;
+use crate::sim::level::ReleaseRule;
+
+/// Why a player command was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandError(pub String);
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// Standing policies the player sets through commands.
+#[derive(Clone, Debug, Serialize)]
+pub struct Policy {
+    /// Whether the constraint is protected.
+    pub protect_constraint: bool,
+    /// Whether new work is held in the backlog.
+    pub hold_work: bool,
+    /// Deploy batch size, in items (1 when there is no deploy step).
+    pub batch_size: u32,
+    /// Share of every worker's time reserved for improvement work, 0–0.5.
+    pub improvement_share: f64,
+    /// How work leaves the backlog.
+    pub release: ReleaseRule,
+    /// Whether project work (business and internal projects) is frozen.
+    pub freeze: bool,
+    /// Whether each arrival stream's new work is accepted (else refused on arrival).
+    pub accept: Vec<bool>,
+    /// Workdays between change advisory board meetings (`None`: no board).
+    pub board_every_days: Option<f64>,
+    /// Whether standard changes are pre-approved.
+    pub pre_approve_standard: bool,
+    /// Whether changes bypass the board (off-board changes).
+    pub bypass_board: bool,
+}
 
 impl Simulation {
+    /// The standing policies now, gathered from the mechanics that own them.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            protect_constraint: self.constraint.protected,
+            hold_work: self.release.hold,
+            batch_size: self
+                .deploys
+                .center
+                .and_then(|c| self.centers[c].batch)
+                .unwrap_or(1),
+            improvement_share: self.improvements.share,
+            release: self.release.rule,
+            freeze: self.release.freeze,
+            accept: self.release.accept.clone(),
+            board_every_days: self.board.every_days,
+            pre_approve_standard: self.board.pre_approve_standard,
+            bypass_board: self.board.bypass,
+        }
+    }
+
     /// Applies a player's decision now, and logs it with the current sim time.
     ///
     /// # Errors
@@ -26,260 +86,36 @@ impl Simulation {
         Ok(())
     }
 
-    fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
+    /// Checks `action` and applies it, in the module that owns its mechanic.
+    pub(super) fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
         match action {
-            Action::SetWipLimit { center, limit } => {
-                let c = self.center_arg(center)?;
-                if self.centers[c].batch.is_some() {
-                    return Err(format!(
-                        "{center:?} works in batches: its batch size governs it, not a WIP limit"
-                    ));
-                }
-                if let Some(l) = limit {
-                    rules::WIP_LIMIT
-                        .check(*l)
-                        .map_err(|e| format!("the WIP limit {e}"))?;
-                }
-                self.centers[c].wip_limit = *limit;
-            }
-            Action::SetBatchSize { size, center } => {
-                let c = match center {
-                    Some(id) => self.center_arg(id)?,
-                    None => self.deploy_center.ok_or("this level has no deploy step")?,
-                };
-                if self.centers[c].batch.is_none() {
-                    return Err(format!(
-                        "{:?} does not work in batches",
-                        self.level.centers[c].id
-                    ));
-                }
-                rules::BATCH_SIZE
-                    .check(*size)
-                    .map_err(|e| format!("batch size {e}"))?;
-                if let Some(b) = self.centers[c].buffer
-                    && b < *size
-                {
-                    return Err(format!(
-                        "the buffer ({b}) would never hold a batch of {size}"
-                    ));
-                }
-                self.centers[c].batch = Some(*size);
-                if Some(c) == self.deploy_center {
-                    self.policy.batch_size = *size;
-                }
-            }
-            Action::ProtectConstraint { on } => self.policy.protect_constraint = *on,
-            Action::HoldWork { hold } => self.policy.hold_work = *hold,
-            Action::Triage { outage, to } => {
-                let o = self.outage_arg(*outage)?;
-                match self.outages[o].state {
-                    OutageState::Resolved => {
-                        return Err(format!("outage #{outage} is already fixed"));
-                    }
-                    OutageState::Undetected => return Err(format!("no outage #{outage}")),
-                    _ => {}
-                }
-                let target = match to {
-                    Assignee::Worker(name) => {
-                        let w = self
-                            .worker_index(name)
-                            .ok_or_else(|| format!("no worker named {name:?}"))?;
-                        if self.workers[w].outage_speed.is_none() {
-                            return Err(format!("{name} cannot fix outages"));
-                        }
-                        Some(w)
-                    }
-                    _ => None,
-                };
-                self.release_outage(o);
-                match (to, target) {
-                    (Assignee::Defer, _) => self.outages[o].state = OutageState::Deferred,
-                    (_, Some(w)) => self.assign_outage(o, w),
-                    _ => {}
-                }
-            }
-            Action::FundImprovement { id } => {
-                let i = self
-                    .level
-                    .improvements
-                    .iter()
-                    .position(|m| &m.id == id)
-                    .ok_or_else(|| format!("no improvement {id:?}"))?;
-                let max = self.level.improvements[i].max_rounds;
-                if self.rounds_funded[i] >= max {
-                    return Err(format!("{id:?} has no rounds left (at most {max})"));
-                }
-                self.fund(i);
-            }
-            Action::SetImprovementShare { share } => {
-                rules::IMPROVEMENT_SHARE
-                    .check(*share)
-                    .map_err(|e| format!("the share {e}"))?;
-                self.settle_entitlement();
-                self.policy.improvement_share = *share;
-            }
-            Action::SetBoardInterval { every_days } => {
-                if self.policy.board_every_days.is_none() {
-                    return Err("this level has no change advisory board".into());
-                }
-                rules::BOARD_INTERVAL_DAYS
-                    .check(*every_days)
-                    .map_err(|e| format!("the interval {e}"))?;
-                let mpd = self.level.calendar.minutes_per_day;
-                let next = match (self.board_last, self.board_next) {
-                    // The next meeting comes one new interval after the last one.
-                    (Some(last), _) => last + every_days * mpd,
-                    // Before the first meeting: it keeps its time unless the new interval
-                    // from now comes sooner.
-                    (None, Some(first)) => first.min(self.now + every_days * mpd),
-                    (None, None) => self.now + every_days * mpd,
-                };
-                self.policy.board_every_days = Some(*every_days);
-                self.schedule_board(next);
-            }
-            Action::PreApproveStandard { on } => {
-                if self.policy.board_every_days.is_none() {
-                    return Err("this level has no change advisory board".into());
-                }
-                self.policy.pre_approve_standard = *on;
-                if *on && let Some(c) = self.deploy_center {
-                    self.approve(c, usize::MAX, |r| r == Risk::Standard);
-                }
-            }
-            Action::BypassBoard { on } => {
-                let allowed = self
-                    .level
-                    .changes
-                    .as_ref()
-                    .is_some_and(|c| c.board.is_some() && c.off_board_allowed);
-                if *on && !allowed {
-                    return Err("this level does not allow changes off the board".into());
-                }
-                self.policy.bypass_board = *on;
-            }
-            Action::SetRelease { rule } => {
-                if let ReleaseRule::DrumBufferRope { buffer } = rule {
-                    if self.drum.is_none() {
-                        return Err("this level has no drum (no constraint's center)".into());
-                    }
-                    rules::DBR_BUFFER
-                        .check(*buffer)
-                        .map_err(|e| format!("the buffer {e}"))?;
-                }
-                self.policy.release = *rule;
-            }
-            Action::Freeze { on } => self.policy.freeze = *on,
-            Action::SetIntake { stream, accept } => {
-                let i = self
-                    .level
-                    .arrivals
-                    .iter()
-                    .position(|a| &a.name == stream)
-                    .ok_or_else(|| format!("no arrival stream named {stream:?}"))?;
-                self.policy.accept[i] = *accept;
-            }
-            Action::Refuse { item } => {
-                let slot = self.item_arg(*item)?;
-                let Some(pos) = self.backlog.iter().position(|&s| s == slot) else {
-                    return Err(format!("item #{item} is not in the backlog"));
-                };
-                self.backlog.remove(pos);
-                self.blocked_items -= 1;
-                self.free_item(slot);
-                self.totals.refused += 1;
-            }
-            Action::Expedite { item } => {
-                let slot = self.item_arg(*item)?;
-                if self.item(slot).expedited {
-                    return Err(format!("item #{item} is already expedited"));
-                }
-                let place = self.item(slot).place;
-                self.item_mut(slot).expedited = true;
-                match place {
-                    Place::Backlog => {
-                        let pos = self.backlog.iter().position(|&s| s == slot).expect("in");
-                        self.backlog.remove(pos);
-                        let front = self
-                            .backlog
-                            .iter()
-                            .position(|&s| !self.item(s).expedited)
-                            .unwrap_or(self.backlog.len());
-                        self.backlog.insert(front, slot);
-                    }
-                    Place::Queue(c) | Place::Approval(c) => {
-                        let awaiting = matches!(place, Place::Approval(_));
-                        let list = if awaiting {
-                            &mut self.centers[c].awaiting
-                        } else {
-                            &mut self.centers[c].queue
-                        };
-                        list.retain(|&s| s != slot);
-                        self.enqueue(slot, c, awaiting);
-                    }
-                    Place::Service(_) | Place::Outbox(_) => {}
-                }
-                self.totals.expedites += 1;
-                let points = self.level.debt.as_ref().map_or(0.0, |d| d.per_expedite);
-                self.add_debt(points);
-            }
-            Action::SkipStep { center, on } => {
-                let c = self.center_arg(center)?;
-                if !self.level.centers[c].skippable {
-                    return Err(format!("{center:?} cannot be skipped in this level"));
-                }
-                self.centers[c].skipped = *on;
-                self.any_skipped = self.centers.iter().any(|c| c.skipped);
-            }
-            Action::Postmortem { outage } => {
-                let o = self.outage_arg(*outage)?;
-                if self
-                    .level
-                    .outages
-                    .as_ref()
-                    .and_then(|s| s.postmortem.as_ref())
-                    .is_none()
-                {
-                    return Err("this level has no postmortems".into());
-                }
-                let Some(work_factor) = self.level.culture.postmortem_work_factor() else {
-                    return Err(
-                        "in a pathological culture nobody admits to a failure: no postmortem"
-                            .into(),
-                    );
-                };
-                if self.outages[o].state != OutageState::Resolved {
-                    return Err(format!("outage #{outage} is not fixed yet"));
-                }
-                if self.outages[o].postmortem != PostmortemState::None {
-                    return Err(format!("outage #{outage} already has a postmortem"));
-                }
-                self.schedule_postmortem(o, work_factor);
-            }
+            Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
+            Action::SkipStep { center, on } => self.skip_step(center, on),
+            Action::Expedite { item } => self.expedite(item),
+            Action::SetBatchSize { size, center } => self.set_batch_size(size, center),
+            Action::ProtectConstraint { on } => self.protect_constraint(on),
+            Action::HoldWork { hold } => self.hold_work(hold),
+            Action::Freeze { on } => self.freeze(on),
+            Action::SetRelease { rule } => self.set_release(rule),
+            Action::SetIntake { stream, accept } => self.set_intake(stream, accept),
+            Action::Refuse { item } => self.refuse(item),
+            Action::SetBoardInterval { every_days } => self.set_board_interval(every_days),
+            Action::PreApproveStandard { on } => self.pre_approve_standard(on),
+            Action::BypassBoard { on } => self.bypass_board(on),
+            Action::Triage { outage, to } => self.triage(outage, to),
+            Action::Postmortem { outage } => self.request_postmortem(outage),
+            Action::FundImprovement { id } => self.fund_improvement(id),
+            Action::SetImprovementShare { share } => self.set_improvement_share(share),
         }
-        Ok(())
     }
 
-    fn center_arg(&self, id: &str) -> Result<usize, String> {
+    pub(super) fn center_arg(&self, id: &str) -> Result<usize, String> {
         self.level
             .center_index(id)
             .ok_or_else(|| format!("unknown center {id:?}"))
     }
 
-    /// The index of the outage the player knows as `#id`: detected, or already fixed (a
-    /// resolved outage is always known, even if fixed before it was noticed). Ids are
-    /// sequential from 1, so this is a look-up, not a search.
-    fn outage_arg(&self, id: u64) -> Result<usize, String> {
-        id.checked_sub(1)
-            .and_then(|i| usize::try_from(i).ok())
-            .filter(|&i| {
-                self.outages
-                    .get(i)
-                    .is_some_and(|x| x.state != OutageState::Undetected || x.resolved_at.is_some())
-            })
-            .ok_or_else(|| format!("no outage #{id}"))
-    }
-
-    fn item_arg(&self, id: u64) -> Result<usize, String> {
+    pub(super) fn item_arg(&self, id: u64) -> Result<usize, String> {
         let slot = self
             .find_item(id)
             .ok_or_else(|| format!("no item #{id} waiting"))?;

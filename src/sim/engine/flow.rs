@@ -1,12 +1,16 @@
-//! Arrivals, release from the backlog, moves between centers, and completion.
+//! The flow of work: arrival, queue, entering and leaving centers, departure.
 //!
-//! An item enters a center when the center has room: below its WIP limit (queued, in
-//! service and blocked items all count) and with space in its buffer. An item that finishes
-//! a step while the next center has no room stays in its slot, blocking it (blocking after
-//! service), until room appears. Blocked items move first, then the backlog in order.
+//! An item arrives on its stream (its efforts, risk class and system drawn at once), waits
+//! in the backlog until release control lets it in ([`super::release`]), then moves along
+//! its route: it enters a center when the center has room (below its WIP limit, with space
+//! in its buffer), queues, is served ([`super::dispatch`]), and moves on. An item that
+//! finishes a step while the next center has no room stays in its slot, blocking it
+//! (blocking after service), until room appears. After its last step it departs and earns
+//! its value. Skipped steps and expedited items are part of the flow too.
 
 use super::{EventKind, Item, Place, SimTime, Simulation};
 use crate::sim::level::Risk;
+use crate::sim::rules;
 
 impl Simulation {
     pub(super) fn on_arrival(&mut self, stream: usize) {
@@ -60,20 +64,20 @@ impl Simulation {
 
         self.next_item_id += 1;
         self.totals.arrived[work_type.index()] += 1;
-        if !self.policy.accept[stream] {
+        if !self.release.accept[stream] {
             // Refused on arrival; its efforts were drawn all the same, so that what later
             // arrivals draw does not depend on the intake policy.
             self.free_item(slot);
             self.totals.refused += 1;
             return;
         }
-        if self.backlog.is_empty() && self.releasable(slot) {
+        if self.release.backlog.is_empty() && self.releasable(slot) {
             self.release(slot);
-        } else if lost_when_full && !self.policy.hold_work && !self.first_center_has_room(slot) {
+        } else if lost_when_full && !self.release.hold && !self.first_center_has_room(slot) {
             self.free_item(slot);
             self.totals.lost += 1;
         } else {
-            self.backlog.push_back(slot);
+            self.release.backlog.push_back(slot);
             self.blocked_items += 1;
         }
     }
@@ -85,18 +89,8 @@ impl Simulation {
         self.free_slots.push(slot);
     }
 
-    /// Whether the item is a project (business or internal), which a freeze holds.
-    pub(super) fn is_project(&self, slot: usize) -> bool {
-        self.item(slot).work_type.is_project()
-    }
-
-    /// Whether a worker may start the item now: not a project under a freeze.
-    pub(super) fn startable(&self, slot: usize) -> bool {
-        !(self.policy.freeze && self.is_project(slot))
-    }
-
     /// The first step at or after `from` whose center is not being skipped.
-    fn next_unskipped(&self, slot: usize, from: usize) -> Option<usize> {
+    pub(super) fn next_unskipped(&self, slot: usize, from: usize) -> Option<usize> {
         let n = self.item(slot).efforts.len();
         if !self.any_skipped {
             return (from < n).then_some(from);
@@ -105,54 +99,17 @@ impl Simulation {
     }
 
     #[inline]
-    fn first_center_has_room(&self, slot: usize) -> bool {
+    pub(super) fn first_center_has_room(&self, slot: usize) -> bool {
         match self.next_unskipped(slot, self.item(slot).step) {
             Some(s) => self.has_room(self.route_center(slot, s)),
             None => true,
         }
     }
 
-    /// Whether the backlog item may be released now: work is not held, projects are not
-    /// frozen, the rope allows it (drum-buffer-rope) and its first center has room.
-    fn releasable(&self, slot: usize) -> bool {
-        if self.policy.hold_work || !self.startable(slot) {
-            return false;
-        }
-        if let crate::sim::level::ReleaseRule::DrumBufferRope { buffer } = self.policy.release
-            && self.drum_ahead(slot)
-            && self.rope >= buffer
-        {
-            return false;
-        }
-        self.first_center_has_room(slot)
-    }
-
-    /// Whether the drum is at or after the item's current step.
-    #[inline]
-    fn drum_ahead(&self, slot: usize) -> bool {
-        let Some(d) = self.drum else { return false };
-        let it = self.item(slot);
-        self.routes[it.stream][it.step..].contains(&d)
-    }
-
-    /// Moves a backlog (or new) item into the value stream.
-    fn release(&mut self, slot: usize) {
-        if self.drum_ahead(slot) {
-            self.item_mut(slot).rope = true;
-            self.rope += 1;
-        }
-        if self.skip_forward(slot) {
-            self.complete(slot);
-            return;
-        }
-        let c = self.route_center(slot, self.item(slot).step);
-        self.enter_center(slot, c);
-    }
-
     /// Advances the item past steps whose center is being skipped, adding debt for each.
     /// Returns whether no step is left (the item is done).
     #[inline]
-    fn skip_forward(&mut self, slot: usize) -> bool {
+    pub(super) fn skip_forward(&mut self, slot: usize) -> bool {
         if !self.any_skipped {
             let it = self.item(slot);
             return it.step >= it.efforts.len();
@@ -171,13 +128,6 @@ impl Simulation {
             let points = self.level.debt.as_ref().map_or(0.0, |d| d.per_skipped_step);
             self.add_debt(points);
             self.leave_rope_if_past_drum(slot);
-        }
-    }
-
-    fn leave_rope_if_past_drum(&mut self, slot: usize) {
-        if self.item(slot).rope && !self.drum_ahead(slot) {
-            self.item_mut(slot).rope = false;
-            self.rope -= 1;
         }
     }
 
@@ -206,20 +156,12 @@ impl Simulation {
         }
     }
 
-    /// Whether a change arriving at the deploy step must wait for the board now.
-    fn needs_approval(&self, slot: usize) -> bool {
-        if self.policy.board_every_days.is_none() || self.policy.bypass_board {
-            return false;
-        }
-        !(self.item(slot).risk == Risk::Standard && self.policy.pre_approve_standard)
-    }
-
     pub(super) fn enter_center(&mut self, slot: usize, c: usize) {
         let now = self.now;
         self.centers[c].touch(now);
         self.centers[c].stats.arrivals += 1;
-        let deploy = Some(c) == self.deploy_center;
-        if deploy && self.policy.board_every_days.is_some() && self.policy.bypass_board {
+        let deploy = Some(c) == self.deploys.center;
+        if deploy && self.board.every_days.is_some() && self.board.bypass {
             self.item_mut(slot).off_board = true;
         }
         let it = self.item_mut(slot);
@@ -270,7 +212,7 @@ impl Simulation {
 
     /// Records the item leaving center `c` (after `touch` and after it was taken out of the
     /// center's lists).
-    fn leave_center(&mut self, slot: usize, c: usize) {
+    pub(super) fn leave_center(&mut self, slot: usize, c: usize) {
         let sojourn = self.now - self.item(slot).entered_center_at;
         let s = &mut self.centers[c].stats;
         s.completions += 1;
@@ -298,13 +240,13 @@ impl Simulation {
     }
 
     /// The item has finished its route: it leaves the system and earns its value.
-    fn complete(&mut self, slot: usize) {
+    pub(super) fn complete(&mut self, slot: usize) {
         let it = self.item(slot);
         let (rope, work_type, stream, due_at, arrived_at) =
             (it.rope, it.work_type, it.stream, it.due_at, it.arrived_at);
         self.free_item(slot);
         if rope {
-            self.rope -= 1;
+            self.release.rope -= 1;
         }
         self.totals.completed[work_type.index()] += 1;
         let spec = &self.level.arrivals[stream];
@@ -329,9 +271,9 @@ impl Simulation {
                 .position(|m| &m.id == id)
                 .expect("validated improvement");
             // A finished project is one round of the improvement, within its rounds.
-            if self.rounds_done[i] < self.level.improvements[i].max_rounds {
-                self.rounds_done[i] += 1;
-                self.rounds_funded[i] += 1;
+            if self.improvements.rounds_done[i] < self.level.improvements[i].max_rounds {
+                self.improvements.rounds_done[i] += 1;
+                self.improvements.rounds_funded[i] += 1;
                 self.apply_effect(i);
             }
         }
@@ -359,19 +301,8 @@ impl Simulation {
                     moved = true;
                 }
             }
-            if !self.policy.hold_work {
-                let mut i = 0;
-                while i < self.backlog.len() {
-                    let slot = self.backlog[i];
-                    if self.releasable(slot) {
-                        self.backlog.remove(i);
-                        self.blocked_items -= 1;
-                        self.release(slot);
-                        moved = true;
-                    } else {
-                        i += 1;
-                    }
-                }
+            if self.release_backlog() {
+                moved = true;
             }
             if !moved {
                 break;
@@ -387,5 +318,80 @@ impl Simulation {
     /// Sim time the item arrived; used to order work by age.
     pub(super) fn entered_at(&self, slot: usize) -> SimTime {
         self.item(slot).entered_center_at
+    }
+
+    /// The command `SetWipLimit`: sets or clears the WIP limit of `center`.
+    pub(super) fn set_wip_limit(
+        &mut self,
+        center: &str,
+        limit: &Option<u32>,
+    ) -> Result<(), String> {
+        let c = self.center_arg(center)?;
+        if self.centers[c].batch.is_some() {
+            return Err(format!(
+                "{center:?} works in batches: its batch size governs it, not a WIP limit"
+            ));
+        }
+        if let Some(l) = limit {
+            rules::WIP_LIMIT
+                .check(*l)
+                .map_err(|e| format!("the WIP limit {e}"))?;
+        }
+        self.centers[c].wip_limit = *limit;
+        Ok(())
+    }
+
+    /// The command `SkipStep`: starts or stops skipping `center` (each skipped step adds debt).
+    pub(super) fn skip_step(&mut self, center: &str, on: &bool) -> Result<(), String> {
+        let c = self.center_arg(center)?;
+        if !self.level.centers[c].skippable {
+            return Err(format!("{center:?} cannot be skipped in this level"));
+        }
+        self.centers[c].skipped = *on;
+        self.any_skipped = self.centers.iter().any(|c| c.skipped);
+        Ok(())
+    }
+
+    /// The command `Expedite`: expedites a waiting item: ahead of all others in every queue, at a cost in debt.
+    pub(super) fn expedite(&mut self, item: &u64) -> Result<(), String> {
+        let slot = self.item_arg(*item)?;
+        if self.item(slot).expedited {
+            return Err(format!("item #{item} is already expedited"));
+        }
+        let place = self.item(slot).place;
+        self.item_mut(slot).expedited = true;
+        match place {
+            Place::Backlog => {
+                let pos = self
+                    .release
+                    .backlog
+                    .iter()
+                    .position(|&s| s == slot)
+                    .expect("in");
+                self.release.backlog.remove(pos);
+                let front = self
+                    .release
+                    .backlog
+                    .iter()
+                    .position(|&s| !self.item(s).expedited)
+                    .unwrap_or(self.release.backlog.len());
+                self.release.backlog.insert(front, slot);
+            }
+            Place::Queue(c) | Place::Approval(c) => {
+                let awaiting = matches!(place, Place::Approval(_));
+                let list = if awaiting {
+                    &mut self.centers[c].awaiting
+                } else {
+                    &mut self.centers[c].queue
+                };
+                list.retain(|&s| s != slot);
+                self.enqueue(slot, c, awaiting);
+            }
+            Place::Service(_) | Place::Outbox(_) => {}
+        }
+        self.totals.expedites += 1;
+        let points = self.level.debt.as_ref().map_or(0.0, |d| d.per_expedite);
+        self.add_debt(points);
+        Ok(())
     }
 }

@@ -1,6 +1,9 @@
-//! What the board draws: read-only views of the state, computed on demand.
+//! What the board draws of the value stream: read-only views of centers, workers and items,
+//! computed on demand. Each mechanic's own view lives in its module (the board's in
+//! [`super::board`], outages in [`super::incidents`], improvement work in
+//! [`super::improvements`], the backlog in [`super::release`]).
 
-use super::{JobKind, Outage, OutageState, SimTime, Simulation, TaskKind};
+use super::{SimTime, Simulation, TaskKind};
 use crate::sim::level::{Risk, WorkType};
 
 /// What a worker is doing, for the board.
@@ -99,51 +102,6 @@ pub struct CenterView {
     pub is_drum: bool,
 }
 
-/// Where a detected outage is in the incident procedure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutagePhase {
-    /// Waiting for a worker.
-    Waiting,
-    /// Finding the cause.
-    Diagnosing,
-    /// Fixing it.
-    Fixing,
-    /// Fixed.
-    Resolved,
-}
-
-/// An improvement as the controls show it.
-#[derive(Clone, Debug)]
-pub struct ImprovementView {
-    /// Id, for [`crate::sim::Action::FundImprovement`].
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// What it does.
-    pub description: String,
-    /// Rounds funded (queued, in work or done).
-    pub funded: u32,
-    /// Rounds done.
-    pub done: u32,
-    /// Most rounds possible.
-    pub max_rounds: u32,
-    /// Mean work of a round, sim minutes.
-    pub mean_work: f64,
-}
-
-/// A job waiting or in work, for the controls.
-#[derive(Clone, Debug)]
-pub struct JobView {
-    /// Id.
-    pub id: u64,
-    /// Label: the improvement's name or "Postmortem of #n".
-    pub label: String,
-    /// Who works on it, if anyone.
-    pub worker: Option<String>,
-    /// Fraction done, 0–1.
-    pub progress: f64,
-}
-
 /// The change advisory board as the controls show it.
 #[derive(Clone, Debug)]
 pub struct BoardView {
@@ -162,7 +120,7 @@ pub struct BoardView {
 }
 
 impl Simulation {
-    fn item_view(&self, slot: usize) -> ItemView {
+    pub(super) fn item_view(&self, slot: usize) -> ItemView {
         let it = self.item(slot);
         ItemView {
             id: it.id,
@@ -171,11 +129,6 @@ impl Simulation {
             expedited: it.expedited,
             late: it.due_at.is_some_and(|d| self.now > d),
         }
-    }
-
-    /// Items waiting in the backlog, in release order.
-    pub fn backlog_views(&self) -> Vec<ItemView> {
-        self.backlog.iter().map(|&s| self.item_view(s)).collect()
     }
 
     /// The centers as the board draws them, in level order.
@@ -188,8 +141,11 @@ impl Simulation {
                         in_service[*center].push(self.item_view(*slot));
                     }
                     TaskKind::Batch { center, batch } => {
-                        in_service[*center]
-                            .extend(self.batches[*batch].iter().map(|&s| self.item_view(s)));
+                        in_service[*center].extend(
+                            self.deploys.batches[*batch]
+                                .iter()
+                                .map(|&s| self.item_view(s)),
+                        );
                     }
                     TaskKind::Outage { .. } | TaskKind::Job { .. } => {}
                 }
@@ -218,7 +174,7 @@ impl Simulation {
                     capacity: c.capacity,
                     utilization: self.center_utilization(i),
                     constraint_only: staff().all(|w| w.constraint),
-                    is_drum: self.drum == Some(i),
+                    is_drum: self.release.drum == Some(i),
                 }
             })
             .collect()
@@ -242,13 +198,13 @@ impl Simulation {
                         }
                         TaskKind::Batch { center, batch } => Activity::Batch {
                             center: *center,
-                            items: self.batches[*batch].len() as u32,
+                            items: self.deploys.batches[*batch].len() as u32,
                         },
                         TaskKind::Outage { outage } => Activity::FixingOutage {
-                            outage: self.outages[*outage].id,
+                            outage: self.incidents.outages[*outage].id,
                         },
                         TaskKind::Job { job } => Activity::Improving {
-                            job: self.jobs[*job].id,
+                            job: self.improvements.jobs[*job].id,
                         },
                     },
                 };
@@ -274,135 +230,10 @@ impl Simulation {
             })
             .collect()
     }
-
-    /// Detected outages, in id order: what the player knows about.
-    pub fn known_outages(&self) -> impl Iterator<Item = &Outage> {
-        self.outages
-            .iter()
-            .filter(|o| o.state != OutageState::Undetected)
-    }
-
-    /// Detected outages not yet fixed, in id order: what the player must triage. Reads only
-    /// the unresolved outages, not the run's whole history.
-    pub fn open_outages(&self) -> impl Iterator<Item = &Outage> {
-        self.unresolved
-            .iter()
-            .map(|&o| &self.outages[o])
-            .filter(|o| o.state != OutageState::Undetected)
-    }
-
-    /// What one outage costs per hour while it is unresolved, money (the level's
-    /// `outages.cost_per_hour`; 0 without outages).
-    pub fn outage_cost_per_hour(&self) -> f64 {
-        self.cost_per_minute() * 60.0
-    }
-
-    /// Where an outage is in the incident procedure, with the work left in its phase (sim
-    /// minutes at nominal speed, as of its last pause or assignment; the running one is
-    /// computed to now).
-    pub fn outage_phase(&self, o: &Outage) -> (OutagePhase, f64) {
-        let remaining = match o.state {
-            OutageState::InWork(w) => match &self.workers[w].current {
-                Some(t) => (t.remaining - (self.now - t.resumed_at) * t.speed).max(0.0),
-                None => o.remaining,
-            },
-            _ => o.remaining,
-        };
-        let fix = o.work - o.diagnosis;
-        match o.state {
-            OutageState::Resolved => (OutagePhase::Resolved, 0.0),
-            OutageState::InWork(_) if remaining > fix => (OutagePhase::Diagnosing, remaining - fix),
-            OutageState::InWork(_) => (OutagePhase::Fixing, remaining),
-            _ => (OutagePhase::Waiting, remaining),
-        }
-    }
-
-    /// The level's improvements with their rounds, in level order.
-    pub fn improvement_views(&self) -> Vec<ImprovementView> {
-        self.level
-            .improvements
-            .iter()
-            .enumerate()
-            .map(|(i, m)| ImprovementView {
-                id: m.id.clone(),
-                name: m.name.clone(),
-                description: m.description.clone(),
-                funded: self.rounds_funded[i],
-                done: self.rounds_done[i],
-                max_rounds: m.max_rounds,
-                mean_work: m.work.mean(),
-            })
-            .collect()
-    }
-
-    /// Improvement jobs and postmortems not yet done, in funding order.
-    pub fn open_jobs(&self) -> Vec<JobView> {
-        self.jobs
-            .iter()
-            .enumerate()
-            .filter(|(_, j)| j.done_at.is_none())
-            .map(|(index, j)| {
-                let worker = self.workers.iter().find(|w| {
-                    w.current
-                        .iter()
-                        .chain(&w.paused)
-                        .any(|t| matches!(t.kind, TaskKind::Job { job } if job == index))
-                });
-                let remaining = worker
-                    .and_then(|w| {
-                        w.current
-                            .iter()
-                            .chain(&w.paused)
-                            .find(|t| matches!(t.kind, TaskKind::Job { job } if job == index))
-                    })
-                    .map_or(j.work, |t| {
-                        if w_is_current(worker, index) {
-                            (t.remaining - (self.now - t.resumed_at) * t.speed).max(0.0)
-                        } else {
-                            t.remaining
-                        }
-                    });
-                JobView {
-                    id: j.id,
-                    label: match j.kind {
-                        JobKind::Improvement(i) => self.level.improvements[i].name.clone(),
-                        JobKind::Postmortem(o) => {
-                            format!("Postmortem of outage #{}", self.outages[o].id)
-                        }
-                    },
-                    worker: worker.map(|w| w.name.clone()),
-                    progress: if j.work > 0.0 {
-                        (1.0 - remaining / j.work).clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect()
-    }
-
-    /// The change advisory board, if the level has one.
-    pub fn board_view(&self) -> Option<BoardView> {
-        let every_days = self.policy.board_every_days?;
-        Some(BoardView {
-            every_days,
-            next_meeting: self.board_next,
-            waiting: self
-                .deploy_center
-                .map_or(0, |c| self.centers[c].awaiting.len()),
-            pre_approve_standard: self.policy.pre_approve_standard,
-            bypass: self.policy.bypass_board,
-            bypass_allowed: self
-                .level
-                .changes
-                .as_ref()
-                .is_some_and(|c| c.off_board_allowed),
-        })
-    }
 }
 
 /// Whether the job at `index` is the worker's current task (not a paused one).
-fn w_is_current(worker: Option<&super::WorkerState>, index: usize) -> bool {
+pub(super) fn w_is_current(worker: Option<&super::WorkerState>, index: usize) -> bool {
     worker.is_some_and(|w| {
         w.current
             .as_ref()

@@ -1,0 +1,186 @@
+//! The controls and the HUD driven as a player would, through egui_kittest: clicks, drags and
+//! key presses on the real widgets, with no window or GPU. Each test asserts the commands
+//! (or time controls) that would reach the core.
+
+use bevy_egui::egui;
+use bevy_egui::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+
+use super::{SelectedOutage, controls, hud};
+use crate::game::session::{Session, TimeControl};
+use crate::sim::{Action, Assignee, Level};
+
+/// What a panel test holds: the session it shows and what the player's input produced.
+struct Panel {
+    session: Session,
+    selected: SelectedOutage,
+    out: Vec<Action>,
+    time: Vec<TimeControl>,
+}
+
+impl Panel {
+    fn new(level: &str, seed: u64) -> Self {
+        let level = Level::embedded(level).expect("embedded level");
+        Panel {
+            session: Session::new(level, seed),
+            selected: SelectedOutage::default(),
+            out: Vec::new(),
+            time: Vec::new(),
+        }
+    }
+}
+
+/// The controls panel of `panel`, in a window tall enough to show every section.
+fn controls_harness(panel: Panel) -> Harness<'static, Panel> {
+    Harness::builder()
+        .with_size(egui::vec2(320.0, 2400.0))
+        .build_ui_state(
+            |ui, p: &mut Panel| controls::show(ui, &p.session, &mut p.selected, &mut p.out),
+            panel,
+        )
+}
+
+/// The HUD of `panel`.
+fn hud_harness(panel: Panel) -> Harness<'static, Panel> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 120.0))
+        .build_ui_state(
+            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time),
+            panel,
+        )
+}
+
+#[test]
+fn protecting_the_constraint_sends_one_command() {
+    let mut h = controls_harness(Panel::new("brent", 1));
+    h.run();
+    h.get_by_label("Protect Brent (P)").click();
+    h.run();
+    assert_eq!(h.state().out, vec![Action::ProtectConstraint { on: true }]);
+}
+
+#[test]
+fn a_batch_size_key_step_sends_the_new_size() {
+    let mut h = controls_harness(Panel::new("brent", 1));
+    h.run();
+    let before = h.state().session.sim.policy().batch_size;
+    let slider = h.get_by_role_and_label(Role::Slider, "Deploy");
+    slider.focus();
+    h.run();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![Action::SetBatchSize {
+            size: before + 1,
+            center: Some("deploy".into())
+        }]
+    );
+}
+
+/// Drags `node` to the right in `steps` frames of 10 points each, then releases it.
+fn drag_right(h: &mut Harness<'static, Panel>, start: egui::Pos2, steps: usize) {
+    h.hover_at(start);
+    h.drag_at(start);
+    h.step();
+    for k in 1..=steps {
+        h.hover_at(start + egui::vec2(10.0 * k as f32, 0.0));
+        h.step();
+        // While the drag goes on, nothing reaches the core.
+        assert!(
+            h.state().out.is_empty(),
+            "a command during the drag, at step {k}"
+        );
+    }
+    h.drop_at(start + egui::vec2(10.0 * steps as f32, 0.0));
+    h.run();
+}
+
+#[test]
+fn dragging_a_batch_size_sends_one_command_when_released() {
+    let mut h = controls_harness(Panel::new("brent", 1));
+    h.run();
+    let start = h
+        .get_by_role_and_label(Role::Slider, "Deploy")
+        .rect()
+        .left_center()
+        + egui::vec2(4.0, 0.0);
+    drag_right(&mut h, start, 8);
+    let out = &h.state().out;
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(
+        matches!(out[0], Action::SetBatchSize { size, .. } if size > 3),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn dragging_a_wip_limit_sends_one_command_when_released() {
+    let mut panel = Panel::new("brent", 1);
+    panel
+        .session
+        .sim
+        .apply(Action::SetWipLimit {
+            center: "dev".into(),
+            limit: Some(4),
+        })
+        .expect("a valid limit");
+    let mut h = controls_harness(panel);
+    h.run();
+    let start = h
+        .get(By::new().role(Role::SpinButton).value("4"))
+        .rect()
+        .center();
+    drag_right(&mut h, start, 6);
+    let out = &h.state().out;
+    assert_eq!(out.len(), 1, "one command for the whole drag: {out:?}");
+    let Action::SetWipLimit { center, limit } = &out[0] else {
+        panic!("{out:?}");
+    };
+    assert_eq!(center, "dev");
+    assert!(limit.is_some_and(|l| l > 4), "{out:?}");
+}
+
+#[test]
+fn triage_sends_the_outage_to_the_chosen_worker() {
+    let mut panel = Panel::new("brent", 1);
+    // Play until an outage is open and visible to the player.
+    while panel.session.sim.open_outages().next().is_none() {
+        let t = panel.session.sim.now() + 10.0;
+        panel.session.sim.advance_to(t);
+        assert!(
+            !panel.session.sim.is_finished(),
+            "no outage in the whole run"
+        );
+    }
+    let id = panel.session.sim.open_outages().next().expect("open").id;
+    let mut h = controls_harness(panel);
+    h.run();
+    h.get_by_label_contains(&format!("#{id} ")).click();
+    h.run();
+    assert_eq!(h.state().selected.0, Some(id));
+    h.get_by_label("Wes").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![Action::Triage {
+            outage: id,
+            to: Assignee::Worker("Wes".into())
+        }]
+    );
+}
+
+#[test]
+fn the_speed_buttons_and_pause_send_time_controls() {
+    let mut h = hud_harness(Panel::new("brent", 1));
+    h.run();
+    h.get_by_label("4×").click();
+    h.run();
+    h.get_by_label("⏸ Pause").click();
+    h.run();
+    assert_eq!(
+        h.state().time,
+        vec![TimeControl::Speed(4), TimeControl::TogglePause]
+    );
+}

@@ -1,0 +1,206 @@
+//! Release control: how work leaves the backlog for the value stream. Push releases
+//! everything at once; drum-buffer-rope (Goldratt, *The Goal*) releases work only while
+//! fewer than `buffer` released items still have the drum (the constraint's center) ahead of
+//! them. The player can also hold all new work, freeze projects, refuse a stream's new work
+//! on arrival, or refuse a waiting item.
+
+use std::collections::VecDeque;
+
+use super::{ItemView, Simulation};
+use crate::sim::level::{Level, ReleaseRule};
+use crate::sim::rules;
+
+/// The state of release control.
+#[derive(Clone, Debug)]
+pub(super) struct ReleaseControl {
+    /// Items arrived and not yet released, in release order (expedited first).
+    pub(super) backlog: VecDeque<usize>,
+    /// The drum of drum-buffer-rope: the constraint's center, if the level has one.
+    pub(super) drum: Option<usize>,
+    /// Released items with the drum still ahead of them: the rope's length.
+    pub(super) rope: u32,
+    /// How work leaves the backlog.
+    pub(super) rule: ReleaseRule,
+    /// Whether new work is held in the backlog.
+    pub(super) hold: bool,
+    /// Whether project work (business and internal projects) is frozen.
+    pub(super) freeze: bool,
+    /// Whether each arrival stream's new work is accepted (else refused on arrival).
+    pub(super) accept: Vec<bool>,
+}
+
+impl ReleaseControl {
+    /// Whether some waiting items may not start now (a freeze holds projects), so that
+    /// dispatch must look past them with [`Simulation::startable`]; when false, the first
+    /// waiting item is always startable.
+    pub(super) fn filters_starts(&self) -> bool {
+        self.freeze
+    }
+
+    pub(super) fn new(level: &Level) -> Self {
+        Self {
+            backlog: VecDeque::new(),
+            drum: level.drum_center(),
+            rope: 0,
+            rule: level.release.rule,
+            hold: false,
+            freeze: false,
+            accept: vec![true; level.arrivals.len()],
+        }
+    }
+}
+
+impl Simulation {
+    /// Whether the item is a project (business or internal), which a freeze holds.
+    pub(super) fn is_project(&self, slot: usize) -> bool {
+        self.item(slot).work_type.is_project()
+    }
+
+    /// Whether a worker may start the item now: not a project under a freeze.
+    pub(super) fn startable(&self, slot: usize) -> bool {
+        !(self.release.freeze && self.is_project(slot))
+    }
+
+    /// Whether the backlog item may be released now: work is not held, projects are not
+    /// frozen, the rope allows it (drum-buffer-rope) and its first center has room.
+    pub(super) fn releasable(&self, slot: usize) -> bool {
+        if self.release.hold || !self.startable(slot) {
+            return false;
+        }
+        if let crate::sim::level::ReleaseRule::DrumBufferRope { buffer } = self.release.rule
+            && self.drum_ahead(slot)
+            && self.release.rope >= buffer
+        {
+            return false;
+        }
+        self.first_center_has_room(slot)
+    }
+
+    /// Whether the drum is at or after the item's current step.
+    #[inline]
+    pub(super) fn drum_ahead(&self, slot: usize) -> bool {
+        let Some(d) = self.release.drum else {
+            return false;
+        };
+        let it = self.item(slot);
+        self.routes[it.stream][it.step..].contains(&d)
+    }
+
+    /// Moves a backlog (or new) item into the value stream.
+    pub(super) fn release(&mut self, slot: usize) {
+        if self.drum_ahead(slot) {
+            self.item_mut(slot).rope = true;
+            self.release.rope += 1;
+        }
+        if self.skip_forward(slot) {
+            self.complete(slot);
+            return;
+        }
+        let c = self.route_center(slot, self.item(slot).step);
+        self.enter_center(slot, c);
+    }
+
+    pub(super) fn leave_rope_if_past_drum(&mut self, slot: usize) {
+        if self.item(slot).rope && !self.drum_ahead(slot) {
+            self.item_mut(slot).rope = false;
+            self.release.rope -= 1;
+        }
+    }
+
+    /// Items waiting in the backlog (arrived, not yet released).
+    pub fn backlog_len(&self) -> usize {
+        self.release.backlog.len()
+    }
+
+    /// Index of the drum (the constraint's center for drum-buffer-rope), if any.
+    pub fn drum(&self) -> Option<usize> {
+        self.release.drum
+    }
+
+    /// Released items that still have the drum ahead of them: the rope's length.
+    pub fn rope_len(&self) -> u32 {
+        self.release.rope
+    }
+
+    /// Items waiting in the backlog, in release order.
+    pub fn backlog_views(&self) -> Vec<ItemView> {
+        self.release
+            .backlog
+            .iter()
+            .map(|&s| self.item_view(s))
+            .collect()
+    }
+
+    /// Releases backlog items, in order, while release control and room allow. Returns
+    /// whether any moved.
+    pub(super) fn release_backlog(&mut self) -> bool {
+        if self.release.hold {
+            return false;
+        }
+        let mut moved = false;
+        let mut i = 0;
+        while i < self.release.backlog.len() {
+            let slot = self.release.backlog[i];
+            if self.releasable(slot) {
+                self.release.backlog.remove(i);
+                self.blocked_items -= 1;
+                self.release(slot);
+                moved = true;
+            } else {
+                i += 1;
+            }
+        }
+        moved
+    }
+
+    /// The command `HoldWork`: holds new work in the backlog (or releases it again).
+    pub(super) fn hold_work(&mut self, hold: &bool) -> Result<(), String> {
+        self.release.hold = *hold;
+        Ok(())
+    }
+
+    /// The command `Freeze`: freezes project work (or lifts the freeze): projects are neither released nor started.
+    pub(super) fn freeze(&mut self, on: &bool) -> Result<(), String> {
+        self.release.freeze = *on;
+        Ok(())
+    }
+
+    /// The command `SetRelease`: sets the release rule: push, or drum-buffer-rope with a buffer.
+    pub(super) fn set_release(&mut self, rule: &ReleaseRule) -> Result<(), String> {
+        if let ReleaseRule::DrumBufferRope { buffer } = rule {
+            if self.release.drum.is_none() {
+                return Err("this level has no drum (no constraint's center)".into());
+            }
+            rules::DBR_BUFFER
+                .check(*buffer)
+                .map_err(|e| format!("the buffer {e}"))?;
+        }
+        self.release.rule = *rule;
+        Ok(())
+    }
+
+    /// The command `SetIntake`: accepts or refuses the new work of an arrival stream.
+    pub(super) fn set_intake(&mut self, stream: &str, accept: &bool) -> Result<(), String> {
+        let i = self
+            .level
+            .arrivals
+            .iter()
+            .position(|a| a.name == stream)
+            .ok_or_else(|| format!("no arrival stream named {stream:?}"))?;
+        self.release.accept[i] = *accept;
+        Ok(())
+    }
+
+    /// The command `Refuse`: refuses a backlog item: it leaves without being done.
+    pub(super) fn refuse(&mut self, item: &u64) -> Result<(), String> {
+        let slot = self.item_arg(*item)?;
+        let Some(pos) = self.release.backlog.iter().position(|&s| s == slot) else {
+            return Err(format!("item #{item} is not in the backlog"));
+        };
+        self.release.backlog.remove(pos);
+        self.blocked_items -= 1;
+        self.free_item(slot);
+        self.totals.refused += 1;
+        Ok(())
+    }
+}
