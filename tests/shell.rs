@@ -249,3 +249,48 @@ fn phoenix_decisions_from_the_controls_reach_the_simulation() {
     assert_eq!(board.every_days, 0.5);
     assert!(sim.open_jobs().iter().any(|j| j.label == "Monitoring"));
 }
+
+/// Each screen owns its resources: the play screen's outage selection exists only during
+/// play, the debrief still shows the session, and the title screen ends it.
+#[test]
+fn each_screen_cleans_up_what_it_owns() {
+    use flowkata::game::screens::play::SelectedOutage;
+    let mut app = app();
+    assert!(app.world().get_resource::<SelectedOutage>().is_none());
+    start(&mut app, "brent", 1);
+    assert!(app.world().get_resource::<SelectedOutage>().is_some());
+    app.world_mut().resource_mut::<Session>().sim.run_to_end();
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    assert!(
+        app.world().get_resource::<SelectedOutage>().is_none(),
+        "the selection left with the play screen"
+    );
+    assert!(app.world().get_resource::<Session>().is_some());
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Title);
+    app.update();
+    assert_eq!(screen(&app), Screen::Title);
+    assert!(
+        app.world().get_resource::<Session>().is_none(),
+        "the title screen ends the run"
+    );
+}
+
+/// A paused game stops only the clock: commands still apply.
+#[test]
+fn while_paused_commands_apply_but_no_time_passes() {
+    let mut app = app();
+    start(&mut app, "brent", 1);
+    app.world_mut().write_message(TimeControl::TogglePause);
+    app.update();
+    let t0 = app.world().resource::<Session>().sim.now();
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    app.update();
+    let s = app.world().resource::<Session>();
+    assert_eq!(s.sim.now(), t0);
+    assert!(s.sim.policy().protect_constraint);
+}

@@ -14,7 +14,7 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiHasKeyboardFocus>().add_systems(
         Update,
         shortcuts
-            .before(super::session::SessionSet::Apply)
+            .in_set(super::AppSystems::RecordInput)
             .run_if(in_state(Screen::Play).and_then(|f: Res<UiHasKeyboardFocus>| !f.0)),
     );
 }

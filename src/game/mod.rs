@@ -2,9 +2,10 @@
 //! [`crate::sim::Action`]s. No game rules live here.
 //!
 //! One plugin per concern, each a plain function:
-//! - [`screens`]: the `Screen` state (title → play → debrief);
-//! - [`session`]: owns the running [`crate::sim::Simulation`], advances it with real time and
-//!   applies [`session::PlayerCommand`] messages;
+//! - [`screens`]: the `Screen` state (title → play → debrief), one module per screen that
+//!   owns its set-up, clean-up, transitions and egui system;
+//! - [`session`]: owns the running [`crate::sim::Simulation`], starts levels and applies
+//!   [`session::PlayerCommand`] and [`session::TimeControl`] messages;
 //! - [`input`]: keyboard shortcuts;
 //! - [`launch`]: a level to start at once, from the page address or the command line;
 //! - [`ui`]: the egui screens, board, HUD, controls and debrief charts;
@@ -20,10 +21,38 @@ pub mod theme;
 pub mod ui;
 pub mod web;
 
+/// The order of the shell's systems within `Update`, configured once, here.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    /// Read input: keyboard shortcuts become messages.
+    RecordInput,
+    /// Start levels, apply time controls and player commands.
+    Apply,
+    /// Advance the clock, and leave a finished level.
+    Advance,
+}
+
+/// Systems that stop while the game is paused ([`session::Session::paused`]): the clock.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PausableSystems;
+
 /// Everything that runs without a window or a GPU: screens, the session, input and launch
-/// options. The
-/// headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin` and `InputPlugin`.
+/// options. The headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin`
+/// and `InputPlugin`.
 pub fn logic_plugin(app: &mut App) {
+    app.configure_sets(
+        Update,
+        (
+            AppSystems::RecordInput,
+            AppSystems::Apply,
+            AppSystems::Advance,
+        )
+            .chain(),
+    )
+    .configure_sets(
+        Update,
+        PausableSystems.run_if(|s: Option<Res<session::Session>>| s.is_some_and(|s| !s.paused)),
+    );
     app.add_plugins((
         screens::plugin,
         session::plugin,
@@ -35,5 +64,5 @@ pub fn logic_plugin(app: &mut App) {
 /// The whole shell: the logic plus the egui interface and the web glue. Needs
 /// `DefaultPlugins` and `bevy_egui::EguiPlugin`.
 pub fn plugin(app: &mut App) {
-    app.add_plugins((logic_plugin, ui::plugin, web::plugin));
+    app.add_plugins((logic_plugin, ui::plugin, screens::ui_plugin, web::plugin));
 }

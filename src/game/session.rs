@@ -1,8 +1,10 @@
-//! The running level: the [`Simulation`] as a resource, advanced by real time at the chosen
-//! speed, and changed only through [`PlayerCommand`] messages.
+//! The running level: the [`Simulation`] as a resource, started by [`StartLevel`] messages
+//! and changed only through [`PlayerCommand`] and [`TimeControl`] messages. The play
+//! screen ([`crate::game::screens::play`]) advances its clock.
 
 use bevy::prelude::*;
 
+use super::AppSystems;
 use super::screens::Screen;
 use crate::sim::{Action, Level, Simulation};
 
@@ -67,20 +69,10 @@ pub enum TimeControl {
     Speed(u32),
 }
 
-/// Ordering of the session's systems within `Update`.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SessionSet {
-    /// Starting levels and applying commands and time controls.
-    Apply,
-    /// Advancing the clock.
-    Advance,
-}
-
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<StartLevel>()
         .add_message::<PlayerCommand>()
         .add_message::<TimeControl>()
-        .configure_sets(Update, (SessionSet::Apply, SessionSet::Advance).chain())
         .add_systems(
             Update,
             (
@@ -88,13 +80,7 @@ pub(super) fn plugin(app: &mut App) {
                 (apply_time_controls, apply_player_commands).run_if(resource_exists::<Session>),
             )
                 .chain()
-                .in_set(SessionSet::Apply),
-        )
-        .add_systems(
-            Update,
-            advance_simulation
-                .in_set(SessionSet::Advance)
-                .run_if(in_state(Screen::Play)),
+                .in_set(AppSystems::Apply),
         );
 }
 
@@ -151,21 +137,5 @@ fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: 
         if let Err(e) = session.sim.apply(action.clone()) {
             session.last_error = Some((e.0, now));
         }
-    }
-}
-
-fn advance_simulation(
-    time: Res<Time>,
-    session: Option<ResMut<Session>>,
-    mut next: ResMut<NextState<Screen>>,
-) {
-    let Some(mut session) = session else { return };
-    if !session.paused {
-        let dt = f64::from(time.delta_secs()) * SIM_MINUTES_PER_SECOND * f64::from(session.speed);
-        let target = session.sim.now() + dt;
-        session.sim.advance_to(target);
-    }
-    if session.sim.is_finished() {
-        next.set(Screen::Debrief);
     }
 }

@@ -3,12 +3,12 @@
 
 use bevy_egui::egui;
 
-use super::SelectedOutage;
+use crate::game::screens::play::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
 use crate::sim::{Action, Activity, CenterView, ItemView, Simulation, WorkType, WorkerView};
 
-pub(super) fn show(
+pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
     selected: &mut SelectedOutage,

@@ -4,7 +4,7 @@
 
 use bevy_egui::egui;
 
-use super::SelectedOutage;
+use crate::game::screens::play::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
 use crate::sim::{
@@ -12,7 +12,7 @@ use crate::sim::{
     Simulation, rules,
 };
 
-pub(super) fn show(
+pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
     selected: &mut SelectedOutage,

@@ -9,14 +9,14 @@ use crate::game::theme;
 use crate::sim::WorkType;
 
 /// What the player chose on the debrief screen.
-pub(super) enum Choice {
+pub(crate) enum Choice {
     /// Play the same level and seed again.
     Replay,
     /// Back to the level select.
     LevelSelect,
 }
 
-pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
+pub(crate) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
     let sim = &session.sim;
     let r = sim.report();
     let mut choice = None;
@@ -36,6 +36,12 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
                 }
             });
         });
+        if let Some(e) = sim.halted() {
+            ui.colored_label(
+                theme::ALARM,
+                format!("This run stopped before its end: {e}."),
+            );
+        }
         ui.horizontal(|ui| {
             ui.label(
                 egui::RichText::new(theme::money(r.score))

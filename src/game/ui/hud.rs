@@ -7,7 +7,7 @@ use crate::game::theme;
 use crate::sim::WorkType;
 
 /// Draws the HUD; the time controls the player clicked are pushed onto `time`.
-pub(super) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeControl>) {
+pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeControl>) {
     let sim = &session.sim;
     let r = sim.report();
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);

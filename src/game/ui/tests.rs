@@ -7,7 +7,8 @@ use bevy_egui::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 
-use super::{SelectedOutage, controls, hud};
+use super::{controls, hud};
+use crate::game::screens::play::SelectedOutage;
 use crate::game::session::{Session, TimeControl};
 use crate::sim::{Action, Assignee, Level};
 

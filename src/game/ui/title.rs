@@ -2,13 +2,13 @@
 
 use bevy_egui::egui;
 
-use super::TitleChoices;
+use crate::game::screens::title::TitleChoices;
 use crate::game::session::{StartLevel, StartProblem};
 use crate::game::theme;
 use crate::sim::Level;
 
 /// Draws the title screen; returns a level to start when the player picks one.
-pub(super) fn show(
+pub(crate) fn show(
     ui: &mut egui::Ui,
     choices: &mut TitleChoices,
     problem: Option<&StartProblem>,

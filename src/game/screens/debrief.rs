@@ -1,0 +1,59 @@
+//! The debrief: the level's result, charts and lesson; from here the player replays the
+//! same level and seed or goes back to the level select. Entering it logs the result (the
+//! browser test and a facilitator's console read it).
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::Screen;
+use crate::game::session::{Session, StartLevel};
+use crate::game::ui::{debrief, root_ui};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Debrief), log_result);
+}
+
+pub(super) fn ui_plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        debrief_screen.run_if(in_state(Screen::Debrief)),
+    );
+}
+
+fn log_result(session: Option<Res<Session>>) {
+    let Some(s) = session else { return };
+    match s.sim.halted() {
+        Some(e) => warn!("level {} stopped early: {e}", s.sim.level().id),
+        None => info!(
+            "level {} (seed {}) ended: score {:.0}",
+            s.sim.level().id,
+            s.sim.seed(),
+            s.sim.score()
+        ),
+    }
+}
+
+fn debrief_screen(
+    mut contexts: EguiContexts,
+    session: Option<Res<Session>>,
+    mut start: MessageWriter<StartLevel>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let Some(session) = session else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let mut root = root_ui(ctx);
+    egui::CentralPanel::default().show(&mut root, |ui| match debrief::show(ui, &session) {
+        Some(debrief::Choice::Replay) => {
+            start.write(StartLevel {
+                level: session.sim.level().id.clone(),
+                seed: Some(session.sim.seed()),
+                speed: None,
+            });
+        }
+        Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),
+        None => {}
+    });
+    Ok(())
+}

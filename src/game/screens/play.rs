@@ -1,0 +1,87 @@
+//! Playing a level: the HUD, the board and the controls. The clock advances with real time
+//! at the chosen speed in a pausable system; when the run is over, the debrief follows.
+//! The outage selected for triage lives only while the screen does.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::Screen;
+use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
+use crate::game::ui::{board, controls, hud, root_ui};
+use crate::game::{AppSystems, PausableSystems};
+
+/// Which outage the player has selected on the board for triage.
+#[derive(Resource, Default)]
+pub struct SelectedOutage(pub Option<u64>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Play), |mut commands: Commands| {
+        commands.init_resource::<SelectedOutage>();
+    })
+    .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
+        commands.remove_resource::<SelectedOutage>();
+    })
+    .add_systems(
+        Update,
+        (advance_simulation.in_set(PausableSystems), end_of_level)
+            .chain()
+            .in_set(AppSystems::Advance)
+            .run_if(in_state(Screen::Play)),
+    );
+}
+
+pub(super) fn ui_plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        play_screen.run_if(in_state(Screen::Play)),
+    );
+}
+
+/// Advances the simulation by the frame's real time at the chosen speed (not while paused:
+/// the system is in [`PausableSystems`]).
+fn advance_simulation(time: Res<Time>, session: Option<ResMut<Session>>) {
+    let Some(mut session) = session else { return };
+    let dt = f64::from(time.delta_secs()) * SIM_MINUTES_PER_SECOND * f64::from(session.speed);
+    let target = session.sim.now() + dt;
+    session.sim.advance_to(target);
+}
+
+/// A finished run (its end reached, or stopped on its event budget) goes to the debrief.
+fn end_of_level(session: Option<Res<Session>>, mut next: ResMut<NextState<Screen>>) {
+    if session.is_some_and(|s| s.sim.is_finished()) {
+        next.set(Screen::Debrief);
+    }
+}
+
+fn play_screen(
+    mut contexts: EguiContexts,
+    session: Option<Res<Session>>,
+    selected: Option<ResMut<SelectedOutage>>,
+    mut orders: MessageWriter<PlayerCommand>,
+    mut time: MessageWriter<TimeControl>,
+) -> Result {
+    let (Some(session), Some(mut selected)) = (session, selected) else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let mut root = root_ui(ctx);
+    let mut out = Vec::new();
+    let mut clicks = Vec::new();
+    egui::Panel::top("hud").show(&mut root, |ui| hud::show(ui, &session, &mut clicks));
+    egui::Panel::right("controls")
+        .resizable(false)
+        .default_size(290.0)
+        .show(&mut root, |ui| {
+            controls::show(ui, &session, &mut selected, &mut out)
+        });
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        board::show(ui, &session, &mut selected, &mut out)
+    });
+    for a in out {
+        orders.write(PlayerCommand(a));
+    }
+    for c in clicks {
+        time.write(c);
+    }
+    Ok(())
+}
