@@ -9,7 +9,8 @@
 //!   headless Chromium.
 //! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
 //! - `cargo xtask peer`: the peer comparison: the same M/M/1 model (λ = 0.9, μ = 1, about one
-//!   million customers) in SimPy and in flowkata, customers per second for each and the ratio.
+//!   million customers) in SimPy and in flowkata, in seven interleaved pairs: customers per
+//!   second for each run and the median ratio.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -346,15 +347,17 @@ fn native_state_hash(args: &[&str]) -> Result<String> {
 /// The SimPy version the peer comparison installs (pinned, so figures compare across runs).
 const SIMPY_VERSION: &str = "4.1.2";
 
-/// Runs the same M/M/1 model in SimPy and in flowkata on this machine, one after the other,
-/// and prints customers per second for each and their ratio. SimPy goes into a virtual
-/// environment under `target/peer/` (from PyPI, once); flowkata runs its release CLI on
+/// Runs the same M/M/1 model in SimPy and in flowkata on this machine in interleaved pairs
+/// (SimPy, flowkata, SimPy, flowkata, …) and prints customers per second for each run, each
+/// pair's ratio, and the median ratio. This VM's speed drifts by up to 2× between minutes,
+/// so only a ratio of runs made back to back means something, and the median pair is the
+/// one least disturbed by drift in either direction. SimPy goes into a virtual environment
+/// under `target/peer/` (from PyPI, once); flowkata runs its release CLI on
 /// `bench/peer/mm1.ron`. Each side times only its simulation (SimPy: `env.run`; flowkata:
-/// parsing the level, the run and its report), and each takes the best of five runs: this
-/// VM's timings vary by up to ±30% when its host is busy, and the fastest run is the one
-/// least disturbed.
+/// parsing the level, the run and its report).
 fn peer() -> Result<()> {
-    const RUNS: usize = 5;
+    /// Interleaved pairs (odd, so the median is one pair).
+    const PAIRS: usize = 7;
     let venv = target_dir().join("peer/venv");
     let python = venv.join("bin/python");
     if !python.exists() {
@@ -392,59 +395,41 @@ fn peer() -> Result<()> {
         }
         Ok(serde_json::from_slice(&out.stdout)?)
     };
-    let best =
-        |mut one: Box<dyn FnMut() -> Result<serde_json::Value>>| -> Result<serde_json::Value> {
-            let mut best: Option<serde_json::Value> = None;
-            for _ in 0..RUNS {
-                let v = one()?;
-                if best
-                    .as_ref()
-                    .is_none_or(|b| v["seconds"].as_f64() < b["seconds"].as_f64())
-                {
-                    best = Some(v);
-                }
-            }
-            Ok(best.expect("at least one run"))
-        };
     let script = root().join("bench/peer/simpy_mm1.py");
-    eprintln!("SimPy {SIMPY_VERSION}: {RUNS} runs of {}", script.display());
-    let simpy = best(Box::new(|| json_of(Command::new(&python).arg(&script))))?;
     let level = root().join("bench/peer/mm1.ron");
-    eprintln!("flowkata: {RUNS} runs of {}", level.display());
-    let ours = best(Box::new(|| {
-        json_of(Command::new(&cli).arg("speed").arg(&level))
-    }))?;
     let rate = |v: &serde_json::Value, key: &str| {
         v[key].as_f64().unwrap_or(0.0) / v["seconds"].as_f64().unwrap_or(f64::INFINITY)
     };
-    let (simpy_rate, our_rate) = (rate(&simpy, "customers"), rate(&ours, "customers"));
-    println!();
     println!("M/M/1, λ = 0.9, μ = 1, horizon 10⁶/0.9 minutes (about one million customers)");
     println!(
-        "{:<28} {:>10} {:>10} {:>16} {:>10}",
-        "engine", "customers", "seconds", "customers/s", "mean Wq"
+        "{PAIRS} interleaved pairs: SimPy {SIMPY_VERSION} ({}) then flowkata ({})",
+        script.display(),
+        level.display()
     );
-    for (name, v, r) in [
-        (
-            format!(
-                "SimPy {SIMPY_VERSION} (Python {})",
-                simpy["python"].as_str().unwrap_or("?")
-            ),
-            &simpy,
-            simpy_rate,
-        ),
-        ("flowkata".to_string(), &ours, our_rate),
-    ] {
+    println!(
+        "{:>4} {:>16} {:>16} {:>8} {:>12} {:>12}",
+        "pair", "SimPy cust/s", "flowkata cust/s", "ratio", "SimPy Wq", "flowkata Wq"
+    );
+    let mut ratios = Vec::with_capacity(PAIRS);
+    for k in 1..=PAIRS {
+        let simpy = json_of(Command::new(&python).arg(&script))?;
+        let ours = json_of(Command::new(&cli).arg("speed").arg(&level))?;
+        let (simpy_rate, our_rate) = (rate(&simpy, "customers"), rate(&ours, "customers"));
+        let ratio = our_rate / simpy_rate;
+        ratios.push(ratio);
         println!(
-            "{:<28} {:>10} {:>10.3} {:>16.0} {:>10.3}",
-            name,
-            v["customers"],
-            v["seconds"].as_f64().unwrap_or(0.0),
-            r,
-            v["mean_wait"].as_f64().unwrap_or(0.0)
+            "{k:>4} {simpy_rate:>16.0} {our_rate:>16.0} {ratio:>7.0}× {:>12.3} {:>12.3}",
+            simpy["mean_wait"].as_f64().unwrap_or(0.0),
+            ours["mean_wait"].as_f64().unwrap_or(0.0)
         );
     }
+    ratios.sort_by(f64::total_cmp);
     println!("theory: mean Wq = ρ/(μ − λ) = 9 minutes");
-    println!("ratio: flowkata / SimPy = {:.0}×", our_rate / simpy_rate);
+    println!(
+        "median ratio flowkata / SimPy = {:.0}× (pairs ranged {:.0}× to {:.0}×)",
+        ratios[PAIRS / 2],
+        ratios[0],
+        ratios[PAIRS - 1]
+    );
     Ok(())
 }

@@ -146,9 +146,7 @@ impl Simulation {
             (None, _) => false,
             (Some(_), None) => true,
             (Some((_, j)), Some((age, _))) => {
-                let reserved = self.improvements.share > 0.0
-                    && self.workers[w].busy_improving < self.entitlement_now();
-                reserved || self.improvements.jobs[*j].queued_at < *age
+                self.owes_improvement(w) || self.improvements.jobs[*j].queued_at < *age
             }
         };
         if take_job {

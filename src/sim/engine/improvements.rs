@@ -117,6 +117,12 @@ impl Simulation {
             + self.improvements.share * (self.now - self.improvements.entitlement_since)
     }
 
+    /// Whether worker `w` has done less improvement work than the reserved share entitles
+    /// them to so far: then improvement work comes before waiting center work.
+    pub(super) fn owes_improvement(&self, w: usize) -> bool {
+        self.improvements.share > 0.0 && self.workers[w].busy_improving < self.entitlement_now()
+    }
+
     /// Brings the entitlement up to now (before the share changes).
     pub(super) fn settle_entitlement(&mut self) {
         self.improvements.entitlement = self.entitlement_now();
