@@ -18,7 +18,7 @@ pub struct Bounds<T> {
     pub unit: &'static str,
 }
 
-impl<T: PartialOrd + Copy + Display> Bounds<T> {
+impl<T: PartialOrd + Copy + Display + std::fmt::Debug> Bounds<T> {
     /// Whether `v` is within the bounds (a NaN never is).
     pub fn contains(&self, v: T) -> bool {
         self.min <= v && v <= self.max
@@ -27,7 +27,8 @@ impl<T: PartialOrd + Copy + Display> Bounds<T> {
     /// `Ok` when `v` is within the bounds.
     ///
     /// # Errors
-    /// "must be in [min, max] unit, got v" otherwise.
+    /// "must be in [min, max] unit, got v" otherwise (v as Rust's `{:?}` writes it, so that
+    /// 1e-320 reads as that and not as 320 digits).
     pub fn check(&self, v: T) -> Result<(), String> {
         if self.contains(v) {
             Ok(())
@@ -38,7 +39,7 @@ impl<T: PartialOrd + Copy + Display> Bounds<T> {
                 format!(" {}", self.unit)
             };
             Err(format!(
-                "must be in [{}, {}]{unit}, got {v}",
+                "must be in [{}, {}]{unit}, got {v:?}",
                 self.min, self.max
             ))
         }
@@ -125,6 +126,17 @@ pub const MONEY: Bounds<f64> = Bounds {
     min: 0.0,
     max: 1e9,
     unit: "money",
+};
+
+/// The coefficient of variation of a lognormal or gamma distribution, when it is not 0 (no
+/// variation: the mean every time). Below 1% a gamma's shape 1/cv² passes 10⁴ and
+/// Marsaglia and Tsang's acceptance test, d(1 − v + ln v), loses its precision to
+/// cancellation (at a cv of 10⁻³²⁰ the shape is infinite and no draw is ever accepted);
+/// above 10 the distribution is a spike at 0 with rare huge values, no model of work.
+pub const CV: Bounds<f64> = Bounds {
+    min: 0.01,
+    max: 10.0,
+    unit: "",
 };
 
 /// The largest value of a distribution of times (efforts, setups, detection, interarrival

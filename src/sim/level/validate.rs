@@ -21,7 +21,7 @@ impl Checker<'_> {
         InputError::at_field(self.file, self.source, field, msg)
     }
     /// `v` within `bounds`.
-    fn bounds<T: PartialOrd + Copy + std::fmt::Display>(
+    fn bounds<T: PartialOrd + Copy + std::fmt::Display + std::fmt::Debug>(
         &self,
         field: impl Into<String>,
         v: T,
