@@ -6,6 +6,8 @@
 //! - `... run LEVEL --replications R [--threads T]` runs R independent replications (seeds
 //!   derived from the base seed, in parallel) and prints each metric's mean and the
 //!   half-width of its 95% confidence interval.
+//! - `flowkata-cli balance LEVEL [--policy FILE]... [--replications R]` compares policies over
+//!   the same seeds: mean score ± 95% CI, the share of seeds beating the naive policy, stars.
 //! - `flowkata-cli soak LEVEL [--days 365] [--seed N] [--commands FILE] [--json]` runs a level
 //!   long and checks that the engine's working state stays flat and every figure finite.
 //! - `flowkata-cli speed LEVEL [--seed N]` times one run of a level through the engine and
@@ -65,6 +67,30 @@ enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Compares policies over the same (paired) seeds: for each, the mean score with its 95%
+    /// confidence half-width, the share of seeds on which it beats the baseline, and the
+    /// share of seeds reaching each number of stars.
+    Balance {
+        /// A level file, or the id of an embedded level.
+        level: String,
+        /// A policy: a command log of standing decisions, named by its file name (without
+        /// the level's id). Repeat for more. Without any, every `tests/policies/LEVEL-*.ron`
+        /// under the current directory. `none` (no decisions) is always compared too.
+        #[arg(long = "policy")]
+        policies: Vec<String>,
+        /// Paired seeds (replications) per policy.
+        #[arg(long, default_value_t = 100)]
+        replications: u32,
+        /// Base seed of the replications (default: the level's own seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Threads (default: the available cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Runs a level for a long time and checks that the engine's working state stays flat,
     /// its recorded history grows at most linearly and no figure becomes NaN or infinite;
     /// prints the footprint at 20 checkpoints. Exits 0 when every check holds, 2 otherwise.
@@ -110,6 +136,20 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Validate { files } => validate(&files),
         Cmd::Speed { level, seed } => match speed(&level, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Balance {
+            level,
+            policies,
+            replications,
+            seed,
+            threads,
+            json,
+        } => match balance(&level, &policies, replications, seed, threads, json) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -263,6 +303,110 @@ fn load_log(path: Option<&str>) -> Result<Vec<flowkata::sim::Command>, InputErro
             parse_command_log(path, &src)
         }
     }
+}
+
+/// `balance`: policies named on the command line, or the level's files under
+/// `tests/policies/`; `none` first; the baseline is `naive` where there is one.
+fn balance(
+    level: &str,
+    files: &[String],
+    replications: u32,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<(), InputError> {
+    use flowkata::sim::balance::{Policy, balance};
+    let level = Level::load(level)?;
+    let seed = seed.unwrap_or(level.seed);
+    let mut files = files.to_vec();
+    if files.is_empty() {
+        let prefix = format!("{}-", level.id);
+        if let Ok(dir) = std::fs::read_dir("tests/policies") {
+            let mut found: Vec<String> = dir
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "ron")
+                        && p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&prefix))
+                })
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            files = found;
+        }
+    }
+    let mut policies = vec![Policy {
+        name: "none".into(),
+        commands: Vec::new(),
+    }];
+    for f in &files {
+        let stem = std::path::Path::new(f)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(f);
+        let name = stem
+            .strip_prefix(&format!("{}-", level.id))
+            .unwrap_or(stem)
+            .to_string();
+        policies.push(Policy {
+            name,
+            commands: load_log(Some(f))?,
+        });
+    }
+    let baseline = policies.iter().position(|p| p.name == "naive").unwrap_or(0);
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let b = balance(&level, &policies, baseline, seed, replications, threads).map_err(|m| {
+        InputError {
+            file: "command line".into(),
+            line: None,
+            column: None,
+            field: Some("--policy / --replications".into()),
+            message: m,
+        }
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&b).expect("serializes"));
+        return Ok(());
+    }
+    println!(
+        "{} ({}): {} paired seeds from base seed {seed}; baseline: {}",
+        level.title,
+        level.id,
+        b.seeds.len(),
+        b.baseline
+    );
+    println!(
+        "{:<12} {:>8} {:>14} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6}",
+        "policy",
+        "commands",
+        "mean score",
+        "±95%",
+        format!("beats {}", b.baseline),
+        "0★",
+        "1★",
+        "2★",
+        "3★"
+    );
+    for p in &b.policies {
+        let pct = |x: f64| format!("{:.0}%", 100.0 * x);
+        println!(
+            "{:<12} {:>8} {:>14.0} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6}",
+            p.name,
+            p.commands,
+            p.score.mean,
+            p.score.half_width.map_or("–".into(), |h| format!("{h:.0}")),
+            pct(p.beats_baseline),
+            pct(p.stars[0]),
+            pct(p.stars[1]),
+            pct(p.stars[2]),
+            pct(p.stars[3])
+        );
+    }
+    Ok(())
 }
 
 /// `soak`: returns whether every check held.

@@ -3,6 +3,7 @@
 //! Start with [`Level`] (what is played), [`Simulation`] (one run of it), [`Action`] (what the
 //! player decides) and [`RunReport`] (what came out).
 
+pub mod balance;
 pub mod command;
 pub mod dist;
 pub mod engine;

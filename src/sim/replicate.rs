@@ -93,6 +93,12 @@ pub struct Replications {
     pub metrics: BTreeMap<String, Estimate>,
     /// Each replication's state hash, in order.
     pub state_hashes: Vec<String>,
+    /// Each replication's score, money, in seed order: replications of two command logs
+    /// from the same base seed share their seeds, so their scores pair up by index
+    /// (common random numbers; see [`crate::sim::balance`]).
+    pub scores: Vec<f64>,
+    /// Each replication's stars (0–3), in seed order.
+    pub stars: Vec<u8>,
 }
 
 /// Runs `r` replications of `level` from `base_seed` to sim time `end`, each applying `log`,
@@ -157,8 +163,12 @@ pub fn replicate(
     };
     let mut values: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut state_hashes = Vec::with_capacity(results.len());
+    let mut scores = Vec::with_capacity(results.len());
+    let mut stars = Vec::with_capacity(results.len());
     for res in results {
         let (report, hash) = res?;
+        scores.push(report.score);
+        stars.push(report.stars);
         let json = serde_json::to_value(&report).expect("reports serialize");
         flatten("", &json, &mut values);
         state_hashes.push(hash);
@@ -175,6 +185,8 @@ pub fn replicate(
             .map(|(k, xs)| (k, Estimate::of(&xs)))
             .collect(),
         state_hashes,
+        scores,
+        stars,
     })
 }
 
