@@ -135,13 +135,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Validate { files } => validate(&files),
-        Cmd::Speed { level, seed } => match speed(&level, seed) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        Cmd::Speed { level, seed } => exit_code(speed(&level, seed)),
         Cmd::Balance {
             level,
             policies,
@@ -149,27 +143,21 @@ fn main() -> ExitCode {
             seed,
             threads,
             json,
-        } => match balance(&level, &policies, replications, seed, threads, json) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        } => exit_code(balance(
+            &level,
+            &policies,
+            replications,
+            seed,
+            threads,
+            json,
+        )),
         Cmd::Soak {
             level,
             days,
             seed,
             commands,
             json,
-        } => match soak(&level, days, seed, commands.as_deref(), json) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(2),
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        } => exit_code(soak(&level, days, seed, commands.as_deref(), json)),
         Cmd::Run {
             level,
             seed,
@@ -178,20 +166,14 @@ fn main() -> ExitCode {
             json,
             replications,
             threads,
-        } => match run(
+        } => exit_code(run(
             &level,
             seed,
             days,
             commands.as_deref(),
             json,
             replications.map(|r| (r, threads)),
-        ) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        )),
     }
 }
 
@@ -217,9 +199,7 @@ fn speed(level: &str, seed: Option<u64>) -> Result<(), InputError> {
     let seed = seed.unwrap_or(level.seed);
     let mut sim = Simulation::new(level, seed);
     sim.run_to_end();
-    if let Some(e) = sim.halted() {
-        return Err(InputError::file(&sim.level().id, e.to_string()));
-    }
+    finished(&sim)?;
     let report = sim.report();
     let seconds = started.elapsed().as_secs_f64();
     let customers: u64 = report.run.completed.values().sum();
@@ -257,19 +237,39 @@ fn validate(files: &[String]) -> ExitCode {
     }
 }
 
+/// Exit code 0 on success; 2, with the error on stderr, otherwise.
+fn exit_code(result: Result<(), InputError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// An error naming the level when the run stopped on its event budget before its end.
+fn finished(sim: &Simulation) -> Result<(), InputError> {
+    match sim.halted() {
+        Some(e) => Err(InputError::file(&sim.level().id, e.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// `threads`, or every core the machine offers.
+fn threads_or_all(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    })
+}
+
 /// The end of a run in sim minutes: `days` workdays (within a level's own range of days),
 /// or the level's own length.
 ///
 /// # Errors
 /// `--days` out of range, or long enough to expect more events than any run may take.
 fn run_end(level: &Level, days: Option<f64>) -> Result<f64, InputError> {
-    let arg_error = |message: String| InputError {
-        file: "command line".into(),
-        line: None,
-        column: None,
-        field: Some("--days".into()),
-        message,
-    };
+    let arg_error = |message: String| InputError::argument("--days", message);
     let end = match days {
         None => level.duration(),
         Some(d) if d > rules::LEVEL_DAYS.min && d <= rules::LEVEL_DAYS.max => {
@@ -356,18 +356,9 @@ fn balance(
         });
     }
     let baseline = policies.iter().position(|p| p.name == "naive").unwrap_or(0);
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    let b = balance(&level, &policies, baseline, seed, replications, threads).map_err(|m| {
-        InputError {
-            file: "command line".into(),
-            line: None,
-            column: None,
-            field: Some("--policy / --replications".into()),
-            message: m,
-        }
-    })?;
+    let threads = threads_or_all(threads);
+    let b = balance(&level, &policies, baseline, seed, replications, threads)
+        .map_err(|m| InputError::argument("--policy / --replications", m))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&b).expect("serializes"));
         return Ok(());
@@ -409,20 +400,20 @@ fn balance(
     Ok(())
 }
 
-/// `soak`: returns whether every check held.
+/// `soak`: an error when any check failed (each problem is printed first).
 fn soak(
     level: &str,
     days: f64,
     seed: Option<u64>,
     commands: Option<&str>,
     json: bool,
-) -> Result<bool, InputError> {
+) -> Result<(), InputError> {
     let level = Level::load(level)?;
     let seed = seed.unwrap_or(level.seed);
-    let end = run_end(&level, Some(days))?;
+    run_end(&level, Some(days))?;
     let log = load_log(commands)?;
     let started = std::time::Instant::now();
-    let s = flowkata::sim::soak::soak(&level, seed, end / level.calendar.minutes_per_day, &log)
+    let s = flowkata::sim::soak::soak(&level, seed, days, &log)
         .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s).expect("serializes"));
@@ -474,7 +465,14 @@ fn soak(
     for p in &s.problems {
         eprintln!("problem: {p}");
     }
-    Ok(s.problems.is_empty())
+    if s.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(InputError::file(
+            &level.id,
+            format!("the soak found {} problem(s), above", s.problems.len()),
+        ))
+    }
 }
 
 fn run(
@@ -490,17 +488,10 @@ fn run(
     let end = run_end(&level, days)?;
     let log = load_log(commands)?;
     if let Some((r, threads)) = replications {
-        let threads = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
+        let threads = threads_or_all(threads);
         let started = std::time::Instant::now();
-        let reps = replicate(&level, seed, end, &log, r, threads).map_err(|m| InputError {
-            file: "command line".into(),
-            line: None,
-            column: None,
-            field: Some("--replications".into()),
-            message: m,
-        })?;
+        let reps = replicate(&level, seed, end, &log, r, threads)
+            .map_err(|m| InputError::argument("--replications", m))?;
         if json {
             println!(
                 "{}",
@@ -515,9 +506,7 @@ fn run(
     sim.apply_log(&log)
         .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
     sim.run_to_end();
-    if let Some(e) = sim.halted() {
-        return Err(InputError::file(&sim.level().id, e.to_string()));
-    }
+    finished(&sim)?;
     let report = sim.report();
     if json {
         let out = RunOutput {

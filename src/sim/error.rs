@@ -87,6 +87,18 @@ impl InputError {
         }
     }
 
+    /// An error in a command-line argument (`field` such as `--days`), reported as coming from
+    /// the file `command line`.
+    pub fn argument(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            file: "command line".into(),
+            line: None,
+            column: None,
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
     /// Converts a RON syntax or type error, keeping its position and naming the field: the
     /// one the parser reports, else the one written at the error's position in `source`.
     pub fn from_ron(file: &str, source: &str, err: &ron::error::SpannedError) -> Self {

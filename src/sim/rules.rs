@@ -97,7 +97,8 @@ pub const BOARD_INTERVAL_DAYS: Bounds<f64> = Bounds {
     unit: "workdays",
 };
 
-/// Length of a level, workdays.
+/// Length of a level or of a command-line run, workdays. The minimum is excluded (a run of
+/// 0 days is none): validation and the CLI check `min < days <= max`, not [`Bounds::check`].
 pub const LEVEL_DAYS: Bounds<f64> = Bounds {
     min: 0.0,
     max: 3650.0,

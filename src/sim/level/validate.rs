@@ -219,15 +219,6 @@ impl Level {
         if self.workers.is_empty() {
             return Err(c.err("workers", "a level needs at least one worker"));
         }
-        let known = || {
-            self.centers
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let mut names = BTreeSet::new();
         for (i, w) in self.workers.iter().enumerate() {
             if !names.insert(w.name.as_str()) {
@@ -242,7 +233,7 @@ impl Level {
                         format!("workers[{i}].skills"),
                         format!(
                             "unknown center {skill:?} (known: {}, or {OUTAGE_SKILL:?})",
-                            known()
+                            self.known_centers()
                         ),
                     ));
                 }
@@ -270,6 +261,12 @@ impl Level {
             }
         }
         Ok(())
+    }
+
+    /// The center ids, sorted and comma-separated, for "unknown center" messages.
+    fn known_centers(&self) -> String {
+        let ids: BTreeSet<&str> = self.centers.iter().map(|c| c.id.as_str()).collect();
+        ids.into_iter().collect::<Vec<_>>().join(", ")
     }
 
     /// `systems`: non-empty, unique ids.
@@ -313,14 +310,12 @@ impl Level {
             for (j, s) in a.route.iter().enumerate() {
                 let sf = |name: &str| format!("arrivals[{i}].route[{j}].{name}");
                 let Some(ci) = self.center_index(&s.center) else {
-                    let known: BTreeSet<&str> =
-                        self.centers.iter().map(|c| c.id.as_str()).collect();
                     return Err(c.err(
                         sf("center"),
                         format!(
                             "unknown center {:?} (known: {})",
                             s.center,
-                            known.into_iter().collect::<Vec<_>>().join(", ")
+                            self.known_centers()
                         ),
                     ));
                 };
