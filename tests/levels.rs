@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use flowkata::sim::{Level, Simulation, level::EMBEDDED, parse_command_log};
+use flowkata::sim::{Level, level::EMBEDDED, parse_command_log};
 
 fn ron_files(dir: &str) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = fs::read_dir(dir)
@@ -79,34 +79,107 @@ fn broken_levels_get_errors_naming_file_line_and_field() {
     }
 }
 
-/// For each level, its good policy beats its naive policy on every one of seeds 1–8 by at
-/// least `margin` times the level's one-star score (a naive run can end near zero or below,
-/// so a fraction of its own score would mean little). On seeds 1–16 (random streams from
-/// xoshiro256++) the smallest gaps on seeds 1–8 are $22,458 on brent (75% of one star),
-/// $7,017 on ten-deploys (28%) and $30,457 on phoenix (34%), so the margins (5%, 25% and 5%)
-/// test the lesson, not the luck of a seed. Seeds 9–16 are not asserted: on brent seed 12
-/// the good policy has a third of the naive lead time but earns $3,591 less, because the
-/// score does not count lead time and Wes fixes outages more slowly than Brent.
+/// Paired seeds per balance check: 400 replications of each campaign level take a few
+/// seconds, and at that size the standard error of a share near 97% is under 1 point.
+const BALANCE_SEEDS: u32 = 400;
+
+/// Every campaign level teaches what it claims, as a statistical claim over 400 paired
+/// seeds (common random numbers: each seed's arrivals, efforts and outages are the same
+/// for both policies; see `flowkata::sim::balance`):
+/// - the good policy (the lesson applied) scores more than the naive one (what a new
+///   player does) on at least 95% of seeds;
+/// - the good policy meets every goal on at least 65% of seeds, the naive one on at most
+///   35%, so the challenge is reachable by the lesson and not by doing nothing;
+/// - the naive policy earns no star on at least 65% of seeds (doing nothing does not
+///   unlock the campaign), and the good policy earns a star on at least 65% of seeds.
+///
+/// Why the bounds hold for any seed set, not just this one: measured with `flowkata-cli
+/// balance --replications 400 --seed S` for S = 1..6 (2,400 seeds per level), the smallest
+/// win share of any level on any seed set was 96.3% (brent), the smallest good all-goals
+/// share 74% (staffing), the largest naive all-goals share 27% (staffing), the largest
+/// naive one-star share 27% (staffing) and the smallest good one-star share 74% (culture,
+/// staffing). With 400 seeds the binomial standard error of a share is at most 2.5 points,
+/// so every bound sits at least two standard errors beyond the worst share measured on six
+/// seed sets. Star thresholds were set from the good policy's score percentiles (see
+/// docs/levels.md), not fitted to these bounds.
 #[test]
-fn good_policies_beat_naive_ones_on_every_seed() {
-    for (id, margin) in [("brent", 0.05), ("ten-deploys", 0.25), ("phoenix", 0.05)] {
+fn every_campaign_level_teaches_its_lesson_over_paired_seeds() {
+    use flowkata::sim::balance::{Policy, balance};
+    use flowkata::sim::campaign::campaign_levels;
+    let mut failures = Vec::new();
+    for id in campaign_levels() {
+        let level = Level::embedded(id).unwrap_or_else(|| panic!("{id} is not embedded"));
         let load = |p: &str| {
             let file = format!("tests/policies/{id}-{p}.ron");
-            parse_command_log(&file, &fs::read_to_string(&file).unwrap()).unwrap()
+            let src = fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+            Policy {
+                name: p.into(),
+                commands: parse_command_log(&file, &src).unwrap_or_else(|e| panic!("{e}")),
+            }
         };
-        let (naive, good) = (load("naive"), load("good"));
+        assert!(
+            !level.goals.is_empty(),
+            "{id}: a campaign level states its goals"
+        );
+        let b = balance(
+            &level,
+            &[load("naive"), load("good")],
+            0,
+            1,
+            BALANCE_SEEDS,
+            4,
+        )
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let (naive, good) = (&b.policies[0], &b.policies[1]);
+        let checks = [
+            (
+                good.beats_baseline >= 0.95,
+                "good beats naive on >= 95% of seeds",
+            ),
+            (
+                good.all_goals_met >= 0.65,
+                "good meets every goal on >= 65% of seeds",
+            ),
+            (
+                naive.all_goals_met <= 0.35,
+                "naive meets every goal on <= 35% of seeds",
+            ),
+            (
+                naive.stars[0] >= 0.65,
+                "naive earns no star on >= 65% of seeds",
+            ),
+            (
+                good.one_star_or_more >= 0.65,
+                "good earns a star on >= 65% of seeds",
+            ),
+        ];
+        for (ok, what) in checks {
+            if !ok {
+                failures.push(format!(
+                    "{id}: {what}: good wins {:.1}%, goals good {:.1}% naive {:.1}%, no star naive {:.1}%, a star good {:.1}%",
+                    100.0 * good.beats_baseline,
+                    100.0 * good.all_goals_met,
+                    100.0 * naive.all_goals_met,
+                    100.0 * naive.stars[0],
+                    100.0 * good.one_star_or_more
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The sandboxes stay outside the campaign, and every shipped level is either in the
+/// campaign or a sandbox whose title says so.
+#[test]
+fn sandboxes_are_outside_the_campaign() {
+    use flowkata::sim::campaign::position;
+    for (id, _, _) in EMBEDDED {
         let level = Level::embedded(id).unwrap();
-        let needed = margin * level.scoring.stars[0];
-        for seed in 1..=8 {
-            let score = |log| {
-                Simulation::replay(level.clone(), seed, log)
-                    .unwrap()
-                    .score()
-            };
-            let (n, g) = (score(&naive), score(&good));
+        if position(id).is_none() {
             assert!(
-                g - n >= needed,
-                "{id} seed {seed}: good {g:.0} vs naive {n:.0}: less than {needed:.0} better"
+                level.title.starts_with("Sandbox"),
+                "{id} is neither in the campaign nor a sandbox"
             );
         }
     }

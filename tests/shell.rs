@@ -68,7 +68,7 @@ fn starting_a_level_enters_play_and_time_advances_the_simulation() {
 #[test]
 fn player_commands_reach_the_simulation_and_are_logged() {
     let mut app = app();
-    start(&mut app, "ten-deploys", 2);
+    start(&mut app, "phoenix", 2);
     app.world_mut()
         .write_message(PlayerCommand(Action::SetBatchSize {
             size: 3,
@@ -87,7 +87,7 @@ fn player_commands_reach_the_simulation_and_are_logged() {
 #[test]
 fn a_refused_command_is_reported_to_the_player() {
     let mut app = app();
-    start(&mut app, "brent", 2);
+    start(&mut app, "phoenix", 2);
     app.world_mut()
         .write_message(PlayerCommand(Action::SetWipLimit {
             center: "nowhere".into(),

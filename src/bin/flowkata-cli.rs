@@ -71,8 +71,9 @@ enum Cmd {
     /// confidence half-width, the share of seeds on which it beats the baseline, and the
     /// share of seeds reaching each number of stars.
     Balance {
-        /// A level file, or the id of an embedded level.
-        level: String,
+        /// A level file, or the id of an embedded level. Absent: every campaign level, in
+        /// order (policies from `tests/policies/`).
+        level: Option<String>,
         /// A policy: a command log of standing decisions, named by its file name (without
         /// the level's id). Repeat for more. Without any, every `tests/policies/LEVEL-*.ron`
         /// under the current directory. `none` (no decisions) is always compared too.
@@ -144,7 +145,7 @@ fn main() -> ExitCode {
             threads,
             json,
         } => exit_code(balance(
-            &level,
+            level.as_deref(),
             &policies,
             replications,
             seed,
@@ -308,6 +309,27 @@ fn load_log(path: Option<&str>) -> Result<Vec<flowkata::sim::Command>, InputErro
 /// `balance`: policies named on the command line, or the level's files under
 /// `tests/policies/`; `none` first; the baseline is `naive` where there is one.
 fn balance(
+    level: Option<&str>,
+    files: &[String],
+    replications: u32,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<(), InputError> {
+    match level {
+        Some(level) => balance_level(level, files, replications, seed, threads, json),
+        None => {
+            for id in flowkata::sim::campaign::campaign_levels() {
+                balance_level(id, files, replications, seed, threads, json)?;
+                println!();
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `balance` of one level.
+fn balance_level(
     level: &str,
     files: &[String],
     replications: u32,
@@ -371,31 +393,56 @@ fn balance(
         b.baseline
     );
     println!(
-        "{:<12} {:>8} {:>14} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6}",
+        "{:<12} {:>8} {:>14} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6} {:>6}",
         "policy",
         "commands",
         "mean score",
         "±95%",
         format!("beats {}", b.baseline),
+        "goals",
         "0★",
         "1★",
         "2★",
         "3★"
     );
+    let pct = |x: f64| format!("{:.0}%", 100.0 * x);
     for p in &b.policies {
-        let pct = |x: f64| format!("{:.0}%", 100.0 * x);
         println!(
-            "{:<12} {:>8} {:>14.0} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6}",
+            "{:<12} {:>8} {:>14.0} {:>10} {:>12} {:>6} {:>6} {:>6} {:>6} {:>6}",
             p.name,
             p.commands,
             p.score.mean,
             p.score.half_width.map_or("–".into(), |h| format!("{h:.0}")),
             pct(p.beats_baseline),
+            pct(p.all_goals_met),
             pct(p.stars[0]),
             pct(p.stars[1]),
             pct(p.stars[2]),
             pct(p.stars[3])
         );
+    }
+    println!("score percentiles (p10 p25 p50 p75 p90):");
+    for p in &b.policies {
+        let q = p.score_quantiles;
+        println!(
+            "    {:<12} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0}",
+            p.name, q[0], q[1], q[2], q[3], q[4]
+        );
+    }
+    for (k, g) in level.goals.iter().enumerate() {
+        println!("goal {}: {}", k + 1, g.label());
+        for p in &b.policies {
+            let gb = &p.goals[k];
+            let unit = g.metric.unit();
+            println!(
+                "    {:<12} met on {:>4} of seeds; mean {}",
+                p.name,
+                pct(gb.met),
+                gb.value
+                    .as_ref()
+                    .map_or("–".into(), |v| unit.format(v.mean))
+            );
+        }
     }
     Ok(())
 }

@@ -35,6 +35,9 @@ pub struct PolicyBalance {
     pub commands: usize,
     /// Score, money: mean and 95% confidence half-width.
     pub score: Estimate,
+    /// Score quantiles over the seeds, money: the 10th, 25th, 50th, 75th and 90th
+    /// percentiles (nearest rank), from which star thresholds are set.
+    pub score_quantiles: [f64; 5],
     /// Share of seeds, 0–1, on which this policy scores strictly more than the baseline on
     /// the same seed (0 for the baseline itself).
     pub beats_baseline: f64,
@@ -42,6 +45,22 @@ pub struct PolicyBalance {
     pub stars: [f64; 4],
     /// Share of seeds, 0–1, with at least one star.
     pub one_star_or_more: f64,
+    /// Share of seeds, 0–1, on which every goal of the level is met.
+    pub all_goals_met: f64,
+    /// Each goal of the level, in order.
+    pub goals: Vec<GoalBalance>,
+}
+
+/// How one goal fares under a policy over the paired seeds.
+#[derive(Clone, Debug, Serialize)]
+pub struct GoalBalance {
+    /// The goal as a sentence.
+    pub goal: String,
+    /// Share of seeds, 0–1, on which it is met.
+    pub met: f64,
+    /// The metric's value (in its unit) over the seeds where it has one: mean and 95%
+    /// half-width; `null` when it never had one.
+    pub value: Option<Estimate>,
 }
 
 /// The balance of a level: every policy over the same seeds.
@@ -103,13 +122,36 @@ pub fn balance(
             for &s in &run.stars {
                 stars[usize::from(s.min(3))] += 1.0 / n;
             }
+            let all_goals_met = run
+                .goals
+                .iter()
+                .filter(|gs| gs.iter().all(|g| g.met))
+                .count() as f64
+                / n;
+            let goals = level
+                .goals
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    let met = run.goals.iter().filter(|gs| gs[k].met).count() as f64 / n;
+                    let values: Vec<f64> = run.goals.iter().filter_map(|gs| gs[k].value).collect();
+                    GoalBalance {
+                        goal: g.label(),
+                        met,
+                        value: (!values.is_empty()).then(|| Estimate::of(&values)),
+                    }
+                })
+                .collect();
             PolicyBalance {
                 name: p.name.clone(),
                 commands: p.commands.len(),
                 score: Estimate::of(&run.scores),
+                score_quantiles: quantiles(&run.scores),
                 beats_baseline: wins as f64 / n,
                 stars,
                 one_star_or_more: 1.0 - stars[0],
+                all_goals_met,
+                goals,
             }
         })
         .collect();
@@ -119,6 +161,16 @@ pub fn balance(
         seeds: runs[baseline].seeds.clone(),
         baseline: base.name.clone(),
         policies,
+    })
+}
+
+/// The nearest-rank 10th, 25th, 50th, 75th and 90th percentiles of `xs` (not empty).
+fn quantiles(xs: &[f64]) -> [f64; 5] {
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    [0.10, 0.25, 0.50, 0.75, 0.90].map(|p| {
+        let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        sorted[rank - 1]
     })
 }
 

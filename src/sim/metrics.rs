@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::challenge::{GoalResult, stars};
+use super::dora::FourKeys;
 use super::engine::{SimTime, Simulation};
 use super::level::WorkType;
 
@@ -121,8 +123,13 @@ pub struct RunReport {
     pub run: RunMetrics,
     /// Score, money: value of completed planned work − cost of unplanned work.
     pub score: f64,
-    /// Stars earned, 0–3, by the level's thresholds.
+    /// Stars earned, 0–3: none unless every goal is met, then one per score threshold
+    /// reached ([`crate::sim::challenge::stars`]).
     pub stars: u8,
+    /// The level's goals, in level order, with their values now and whether they are met.
+    pub goals: Vec<GoalResult>,
+    /// The DORA four keys and their tiers.
+    pub dora: FourKeys,
 }
 
 /// Value-stream metrics of a run.
@@ -156,8 +163,14 @@ pub struct RunMetrics {
     pub outages: u64,
     /// Outages fixed.
     pub outages_resolved: u64,
-    /// Mean time to restore of fixed outages, sim minutes (DORA: MTTR); `null` if none fixed.
+    /// Mean time to restore of fixed outages, sim minutes; `null` if none fixed.
     pub mean_time_to_restore: Option<f64>,
+    /// Median lead time for changes (DORA): arrival to deploy of deployed items, sim
+    /// minutes, nearest rank within 0.1%; `null` before the first deploy.
+    pub change_lead_time_p50: Option<f64>,
+    /// Mean failed deployment recovery time (DORA 2024): failed deploy's outage raised to
+    /// fixed, sim minutes; `null` until one is fixed.
+    pub failed_deployment_recovery_time: Option<f64>,
     /// Worker-hours spent fixing outages (60 sim minutes an hour).
     pub unplanned_work_hours: f64,
     /// Hours outages were open, summed over outages.
@@ -314,10 +327,9 @@ impl RunReport {
         let resolved = tot.completed[WorkType::Unplanned.index()];
         let throughput = [0, 1, 2, 3].map(|i| per_day(tot.completed[i] as f64));
         let score = sim.score();
-        let stars = level.scoring.stars.iter().filter(|s| score >= **s).count() as u8;
         let last_wip = sim.wip();
         let lead = [0.50, 0.85].map(|p| tot.lead_times.quantile(p));
-        RunReport {
+        let mut report = RunReport {
             level: level.id.clone(),
             seed: sim.seed(),
             sim_time: t,
@@ -344,6 +356,9 @@ impl RunReport {
                 outages_resolved: resolved,
                 mean_time_to_restore: (resolved > 0)
                     .then(|| tot.restore_time_sum / resolved as f64),
+                change_lead_time_p50: tot.change_lead_times.quantile(0.5),
+                failed_deployment_recovery_time: (tot.deploy_restored > 0)
+                    .then(|| tot.deploy_restore_sum / tot.deploy_restored as f64),
                 unplanned_work_hours: unplanned_minutes / 60.0,
                 downtime_hours: downtime / 60.0,
                 unplanned_cost: sim.unplanned_cost(),
@@ -364,8 +379,19 @@ impl RunReport {
                 debt_peak: tot.debt_peak,
             },
             score,
-            stars,
-        }
+            stars: 0,
+            goals: Vec::new(),
+            dora: FourKeys::default(),
+        };
+        let per_day_minutes = level.calendar.minutes_per_day;
+        report.goals = level
+            .goals
+            .iter()
+            .map(|g| g.evaluate(&report, per_day_minutes))
+            .collect();
+        report.stars = stars(level, score, &report.goals);
+        report.dora = FourKeys::of(&report, per_day_minutes);
+        report
     }
 }
 

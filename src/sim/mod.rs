@@ -4,8 +4,11 @@
 //! player decides) and [`RunReport`] (what came out).
 
 pub mod balance;
+pub mod campaign;
+pub mod challenge;
 pub mod command;
 pub mod dist;
+pub mod dora;
 pub mod engine;
 pub mod error;
 pub mod level;

@@ -99,6 +99,8 @@ pub struct Replications {
     pub scores: Vec<f64>,
     /// Each replication's stars (0–3), in seed order.
     pub stars: Vec<u8>,
+    /// Each replication's goals (the level's, in order), in seed order.
+    pub goals: Vec<Vec<crate::sim::challenge::GoalResult>>,
 }
 
 /// Runs `r` replications of `level` from `base_seed` to sim time `end`, each applying `log`,
@@ -165,10 +167,12 @@ pub fn replicate(
     let mut state_hashes = Vec::with_capacity(results.len());
     let mut scores = Vec::with_capacity(results.len());
     let mut stars = Vec::with_capacity(results.len());
+    let mut goals = Vec::with_capacity(results.len());
     for res in results {
         let (report, hash) = res?;
         scores.push(report.score);
         stars.push(report.stars);
+        goals.push(report.goals.clone());
         let json = serde_json::to_value(&report).expect("reports serialize");
         flatten("", &json, &mut values);
         state_hashes.push(hash);
@@ -187,6 +191,7 @@ pub fn replicate(
         state_hashes,
         scores,
         stars,
+        goals,
     })
 }
 

@@ -176,3 +176,7 @@ pub const EVENT_BUDGET_FACTOR: f64 = 10.0;
 /// Events every run may process whatever its estimate (a small level's paused and resumed
 /// tasks, rescheduled outage strikes and board meetings are not in the estimate).
 pub const EVENT_BUDGET_FLOOR: u64 = 1_000_000;
+
+/// Most goals a level's challenge may state: one to three keep a challenge readable (the
+/// HUD shows each one).
+pub const MAX_GOALS: usize = 3;

@@ -54,7 +54,7 @@ fn hud_harness(panel: Panel) -> Harness<'static, Panel> {
 
 #[test]
 fn protecting_the_constraint_sends_one_command() {
-    let mut h = controls_harness(Panel::new("brent", 1));
+    let mut h = controls_harness(Panel::new("phoenix", 1));
     h.run();
     h.get_by_label("Protect Brent (P)").click();
     h.run();
@@ -63,7 +63,7 @@ fn protecting_the_constraint_sends_one_command() {
 
 #[test]
 fn a_batch_size_key_step_sends_the_new_size() {
-    let mut h = controls_harness(Panel::new("brent", 1));
+    let mut h = controls_harness(Panel::new("phoenix", 1));
     h.run();
     let before = h.state().session.sim.policy().batch_size;
     let slider = h.get_by_role_and_label(Role::Slider, "Deploy");
@@ -100,7 +100,7 @@ fn drag_right(h: &mut Harness<'static, Panel>, start: egui::Pos2, steps: usize) 
 
 #[test]
 fn dragging_a_batch_size_sends_one_command_when_released() {
-    let mut h = controls_harness(Panel::new("brent", 1));
+    let mut h = controls_harness(Panel::new("phoenix", 1));
     h.run();
     let start = h
         .get_by_role_and_label(Role::Slider, "Deploy")
@@ -118,7 +118,7 @@ fn dragging_a_batch_size_sends_one_command_when_released() {
 
 #[test]
 fn dragging_a_wip_limit_sends_one_command_when_released() {
-    let mut panel = Panel::new("brent", 1);
+    let mut panel = Panel::new("phoenix", 1);
     panel
         .session
         .sim
@@ -145,7 +145,7 @@ fn dragging_a_wip_limit_sends_one_command_when_released() {
 
 #[test]
 fn triage_sends_the_outage_to_the_chosen_worker() {
-    let mut panel = Panel::new("brent", 1);
+    let mut panel = Panel::new("phoenix", 1);
     // Play until an outage is open and visible to the player.
     while panel.session.sim.open_outages().next().is_none() {
         let t = panel.session.sim.now() + 10.0;
@@ -174,7 +174,7 @@ fn triage_sends_the_outage_to_the_chosen_worker() {
 
 #[test]
 fn the_speed_buttons_and_pause_send_time_controls() {
-    let mut h = hud_harness(Panel::new("brent", 1));
+    let mut h = hud_harness(Panel::new("phoenix", 1));
     h.run();
     h.get_by_label("4×").click();
     h.run();

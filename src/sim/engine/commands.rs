@@ -43,6 +43,13 @@ pub struct Policy {
     pub pre_approve_standard: bool,
     /// Whether changes bypass the board (off-board changes).
     pub bypass_board: bool,
+    /// Whether every fixed outage gets a blameless postmortem.
+    pub postmortem_practice: bool,
+    /// By arrival stream: the name of the route its new items take.
+    pub routes: Vec<String>,
+    /// By worker: their posts if staffed (center ids and `outages`), `None` under the
+    /// standing rule.
+    pub staffing: Vec<Option<Vec<String>>>,
 }
 
 impl Simulation {
@@ -63,6 +70,9 @@ impl Simulation {
             board_every_days: self.board.every_days,
             pre_approve_standard: self.board.pre_approve_standard,
             bypass_board: self.board.bypass,
+            postmortem_practice: self.incidents.postmortem_practice,
+            routes: self.chosen_routes(),
+            staffing: self.staffing(),
         }
     }
 
@@ -88,6 +98,14 @@ impl Simulation {
 
     /// Checks `action` and applies it, in the module that owns its mechanic.
     pub(super) fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
+        let decision = action.decision();
+        if !self.level.offers(decision) {
+            return Err(format!(
+                "this level does not offer the decision {:?} ({})",
+                decision,
+                decision.label()
+            ));
+        }
         match action {
             Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
             Action::SkipStep { center, on } => self.skip_step(center, on),
@@ -104,8 +122,11 @@ impl Simulation {
             Action::BypassBoard { on } => self.bypass_board(on),
             Action::Triage { outage, to } => self.triage(outage, to),
             Action::Postmortem { outage } => self.request_postmortem(outage),
+            Action::PostmortemPractice { on } => self.postmortem_practice(on),
             Action::FundImprovement { id } => self.fund_improvement(id),
             Action::SetImprovementShare { share } => self.set_improvement_share(share),
+            Action::SetStaffing { worker, posts } => self.set_staffing(worker, posts),
+            Action::ChooseRoute { stream, route } => self.choose_route(stream, route),
         }
     }
 

@@ -195,6 +195,12 @@ impl Simulation {
             .collect();
         self.centers[center].in_service -= n;
         self.centers[center].active_tasks -= 1;
+        if deploy {
+            for &slot in &slots {
+                let lead = self.now - self.item(slot).arrived_at;
+                self.totals.change_lead_times.record(lead);
+            }
+        }
         for &slot in &slots {
             self.finish_step(slot, center);
         }

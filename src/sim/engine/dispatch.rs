@@ -225,19 +225,18 @@ impl Simulation {
     }
 
     /// The center whose waiting work worker `w` should take next: among centers the worker
-    /// may staff (a protected constraint only where the constraint's own work is) that have a free slot and ready work (a full batch at a batch center or the
+    /// may staff (their posts: see [`super::routing`]) that have a free slot and ready work (a full batch at a batch center or the
     /// deploy step), the one whose first ready item has waited longest. Returns its age, the
     /// center, and the queue positions to take.
     pub(super) fn pick_center(&self, w: usize) -> Option<CenterPick> {
         let ws = &self.workers[w];
-        let protected = self.constraint.protected && ws.constraint;
         let mut best: Option<CenterPick> = None;
         for (c, center) in self.centers.iter().enumerate() {
             if ws.skills[c].is_none() || center.slots_used() >= center.capacity {
                 continue;
             }
-            if protected && !self.constraint.own_work[c] {
-                continue; // others were doing this all along: leave it to them
+            if !self.may_work_at(w, c) {
+                continue; // not their post (staffing, or a protected constraint)
             }
             let need = center.batch.unwrap_or(1) as usize;
             let age = if !self.release.filters_starts() {

@@ -28,8 +28,25 @@ impl Simulation {
         let rng = &mut self.effort_rngs[stream];
         let it = &mut self.items[slot];
         it.efforts.clear();
-        it.efforts
-            .extend(spec.route.iter().map(|s| s.effort.sample(rng)));
+        let route = self.routing.chosen[stream];
+        if spec.alternatives.is_empty() {
+            it.efforts
+                .extend(spec.route.iter().map(|s| s.effort.sample(rng)));
+        } else {
+            // Every route's efforts, in order, so a route choice never shifts the stream.
+            let first = self.routing.stream_routes[stream].0;
+            for (k, (_, steps)) in spec.routes().enumerate() {
+                if first + k == route {
+                    it.efforts
+                        .extend(steps.iter().map(|s| s.effort.sample(rng)));
+                } else {
+                    for s in steps {
+                        s.effort.sample(rng);
+                    }
+                }
+            }
+        }
+        it.route = route;
         // A draw only where there is a choice, so that a plain level draws nothing extra.
         it.risk = match self.stream_fixed_risk[stream] {
             Some(risk) => risk,

@@ -252,6 +252,7 @@ impl Simulation {
                 }
                 self.update_capacities();
             }
+            Effect::Culture { to } => self.incidents.culture = to,
             Effect::Nothing => {}
         }
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{EventKind, JobKind, SimTime, Simulation, Task, TaskKind};
 use crate::sim::command::Assignee;
-use crate::sim::level::{Level, WorkType};
+use crate::sim::level::{Culture, Level, WorkType};
 use crate::sim::rng::{RandomStream, Stream};
 
 /// The outage process: a non-homogeneous Poisson process whose rate changes with debt and
@@ -43,6 +43,10 @@ pub(super) struct Incidents {
     pub(super) hazard: Hazard,
     /// Factor on the time to detect (monitoring).
     pub(super) detect_factor: f64,
+    /// The organisation's culture now: the level's, until an improvement changes it.
+    pub(super) culture: Culture,
+    /// Whether every fixed outage gets a blameless postmortem (the player's practice).
+    pub(super) postmortem_practice: bool,
     /// Recurrence factor of each system (postmortems lower it).
     pub(super) recurrence: Vec<f64>,
     /// Draws of base-rate outages.
@@ -56,6 +60,8 @@ impl Incidents {
             unresolved: Vec::new(),
             hazard: Hazard::default(),
             detect_factor: 1.0,
+            culture: level.culture,
+            postmortem_practice: false,
             recurrence: vec![1.0; level.system_names().len()],
             rng: RandomStream::new(seed, Stream::Outages),
         }
@@ -213,7 +219,8 @@ impl Simulation {
             (Some(ch), true) => diagnosis * ch.off_board_diagnosis_factor,
             _ => diagnosis,
         };
-        let delay = detect * self.level.culture.detection_factor() * self.incidents.detect_factor;
+        let delay =
+            detect * self.incidents.culture.detection_factor() * self.incidents.detect_factor;
         let index = self.incidents.outages.len();
         self.incidents.unresolved.push(index);
         self.incidents.outages.push(Outage {
@@ -259,6 +266,15 @@ impl Simulation {
             self.incidents.unresolved.remove(pos);
         }
         self.totals.restore_time_sum += now - out.raised_at;
+        if matches!(out.cause, OutageCause::FailedDeploy { .. }) {
+            self.totals.deploy_restore_sum += now - out.raised_at;
+            self.totals.deploy_restored += 1;
+        }
+        if self.incidents.postmortem_practice
+            && let Some(factor) = self.incidents.culture.postmortem_work_factor()
+        {
+            self.schedule_postmortem(o, factor);
+        }
         self.totals.resolved_cost += cost;
         self.totals.completed[WorkType::Unplanned.index()] += 1;
     }
@@ -297,7 +313,7 @@ impl Simulation {
             .as_ref()
             .and_then(|s| s.postmortem.as_ref())
             .map_or(1.0, |p| p.recurrence_factor);
-        let effect = self.level.culture.postmortem_effect();
+        let effect = self.incidents.culture.postmortem_effect();
         let sys = self.incidents.outages[o].system;
         self.incidents.recurrence[sys] *= libm::pow(factor, effect);
         self.incidents.outages[o].postmortem = PostmortemState::Done;
@@ -322,8 +338,9 @@ impl Simulation {
     }
 
     /// The standing rule for outages: the fastest capable worker who is not already fighting
-    /// one (idle first among equals); while the constraint is protected, never a constraint
-    /// worker if anyone else can fix outages.
+    /// one (idle first among equals), among those whose posts allow outages (see
+    /// [`super::routing`]: while the constraint is protected, never an unassigned constraint
+    /// worker if anyone else can fix outages).
     pub(super) fn choose_outage_worker(&self) -> Option<usize> {
         let capable: Vec<usize> = (0..self.workers.len())
             .filter(|&w| self.workers[w].outage_speed.is_some())
@@ -331,7 +348,7 @@ impl Simulation {
         let others_exist = capable.iter().any(|&w| !self.workers[w].constraint);
         capable
             .into_iter()
-            .filter(|&w| !(self.constraint.protected && self.workers[w].constraint && others_exist))
+            .filter(|&w| self.may_take_outages(w, others_exist))
             .filter(|&w| !self.on_outage(w))
             .max_by(|&a, &b| {
                 let (wa, wb) = (&self.workers[a], &self.workers[b]);
@@ -364,6 +381,11 @@ impl Simulation {
     /// All outages so far, in id order, detected or not (the board shows detected ones).
     pub fn outages(&self) -> &[Outage] {
         &self.incidents.outages
+    }
+
+    /// The organisation's culture now (a `Culture` improvement changes it).
+    pub fn culture(&self) -> Culture {
+        self.incidents.culture
     }
 
     /// Current rate of base-rate outages, per workday.
@@ -497,6 +519,22 @@ impl Simulation {
         Ok(())
     }
 
+    /// The command `PostmortemPractice`: holds a blameless postmortem of every outage fixed
+    /// from now on (while the culture allows postmortems at all).
+    pub(super) fn postmortem_practice(&mut self, on: &bool) -> Result<(), String> {
+        if self
+            .level
+            .outages
+            .as_ref()
+            .and_then(|s| s.postmortem.as_ref())
+            .is_none()
+        {
+            return Err("this level has no postmortems".into());
+        }
+        self.incidents.postmortem_practice = *on;
+        Ok(())
+    }
+
     /// The command `Postmortem`: schedules a blameless postmortem of a fixed outage.
     pub(super) fn request_postmortem(&mut self, outage: &u64) -> Result<(), String> {
         let o = self.outage_arg(*outage)?;
@@ -509,7 +547,7 @@ impl Simulation {
         {
             return Err("this level has no postmortems".into());
         }
-        let Some(work_factor) = self.level.culture.postmortem_work_factor() else {
+        let Some(work_factor) = self.incidents.culture.postmortem_work_factor() else {
             return Err(
                 "in a pathological culture nobody admits to a failure: no postmortem".into(),
             );

@@ -45,6 +45,7 @@ mod incidents;
 mod model;
 mod queue;
 mod release;
+mod routing;
 mod views;
 
 use serde::Serialize;
@@ -149,6 +150,12 @@ pub(crate) struct Totals {
     pub deployed_items: u64,
     pub restore_time_sum: f64,
     pub resolved_cost: f64,
+    /// Lead times for changes (arrival to deploy) of deployed items.
+    #[serde(skip)]
+    pub change_lead_times: crate::sim::metrics::LeadTimes,
+    /// Sum of recovery times of fixed failed-deploy outages, sim minutes, and their number.
+    pub deploy_restore_sum: f64,
+    pub deploy_restored: u64,
     /// Arrivals refused by the intake policy or from the backlog.
     pub refused: u64,
     /// Arrivals lost because the first center was full (`lost_when_full`).
@@ -202,8 +209,6 @@ pub struct Simulation {
     next_item_id: u64,
     centers: Vec<CenterState>,
     workers: Vec<WorkerState>,
-    /// Each arrival stream's route as center indices.
-    routes: Vec<Vec<usize>>,
     /// Each arrival stream's systems as indices into the level's systems (all of them when
     /// the stream names none).
     stream_systems: Vec<Vec<usize>>,
@@ -219,6 +224,7 @@ pub struct Simulation {
     // ----- the mechanics, one part each --------------------------------------------------
     release: release::ReleaseControl,
     constraint: dispatch::Constraint,
+    routing: routing::Routing,
     board: board::ChangeBoard,
     deploys: deploy::Deploys,
     incidents: incidents::Incidents,
@@ -263,16 +269,6 @@ impl Simulation {
             next_item_id: 1,
             centers,
             workers,
-            routes: level
-                .arrivals
-                .iter()
-                .map(|a| {
-                    a.route
-                        .iter()
-                        .map(|s| level.center_index(&s.center).expect("validated route"))
-                        .collect()
-                })
-                .collect(),
             stream_fixed_risk: level
                 .arrivals
                 .iter()
@@ -316,6 +312,7 @@ impl Simulation {
                 .collect(),
             release: release::ReleaseControl::new(&level),
             constraint: dispatch::Constraint::new(&level),
+            routing: routing::Routing::new(&level),
             board: board::ChangeBoard::new(&level),
             deploys: deploy::Deploys::new(&level, seed),
             incidents: incidents::Incidents::new(&level, seed),
@@ -478,6 +475,21 @@ impl Simulation {
     /// Items released and not yet completed: the work in process.
     pub fn wip(&self) -> u32 {
         self.centers.iter().map(CenterState::wip).sum()
+    }
+
+    /// Items waiting in center `c`'s queue (not in service, not awaiting the board).
+    pub fn queue_len(&self, c: usize) -> usize {
+        self.centers[c].queue.len()
+    }
+
+    /// Whether worker `w` is working on something now (planned work, an outage, a job).
+    pub fn is_busy(&self, w: usize) -> bool {
+        self.workers[w].current.is_some()
+    }
+
+    /// Whether some constraint worker is fixing or holding an outage now.
+    pub fn constraint_on_outage(&self) -> bool {
+        (0..self.workers.len()).any(|w| self.workers[w].constraint && self.on_outage(w))
     }
 
     /// Current WIP limit of center `c`.
@@ -714,6 +726,6 @@ impl Simulation {
     /// Center index of step `step` of the item in `slot`.
     fn route_center(&self, slot: usize, step: usize) -> usize {
         let it = self.item(slot);
-        self.routes[it.stream][step]
+        self.routing.routes[it.route][step]
     }
 }

@@ -23,6 +23,8 @@ pub(super) enum Place {
 pub(super) struct Item {
     pub(super) id: u64,
     pub(super) stream: usize,
+    /// The route it follows (index into the routing's routes).
+    pub(super) route: usize,
     pub(super) work_type: WorkType,
     pub(super) step: usize,
     /// Work of each step at nominal speed, sim minutes, drawn on arrival.
@@ -49,6 +51,7 @@ impl Item {
         Self {
             id: 0,
             stream: 0,
+            route: 0,
             work_type: WorkType::Business,
             step: 0,
             efforts: Vec::new(),

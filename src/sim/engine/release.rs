@@ -83,7 +83,7 @@ impl Simulation {
             return false;
         };
         let it = self.item(slot);
-        self.routes[it.stream][it.step..].contains(&d)
+        self.routing.routes[it.route][it.step..].contains(&d)
     }
 
     /// Moves a backlog (or new) item into the value stream.

@@ -4,28 +4,35 @@
 use super::Level;
 use crate::sim::error::InputError;
 
-/// The levels shipped in `levels/`, embedded at compile time: (id, file name, RON source).
+/// One shipped level: (id, file name, RON source), from its id.
+macro_rules! shipped {
+    ($id:literal) => {
+        (
+            $id,
+            concat!("levels/", $id, ".ron"),
+            include_str!(concat!("../../../levels/", $id, ".ron")),
+        )
+    };
+}
+
+/// The levels shipped in `levels/`, embedded at compile time: (id, file name, RON source):
+/// the campaign's levels in play order ([`crate::sim::campaign::ACTS`]), then the sandboxes.
 pub const EMBEDDED: &[(&str, &str, &str)] = &[
-    (
-        "brent",
-        "levels/brent.ron",
-        include_str!("../../../levels/brent.ron"),
-    ),
-    (
-        "ten-deploys",
-        "levels/ten-deploys.ron",
-        include_str!("../../../levels/ten-deploys.ron"),
-    ),
-    (
-        "phoenix",
-        "levels/phoenix.ron",
-        include_str!("../../../levels/phoenix.ron"),
-    ),
-    (
-        "mm1",
-        "levels/mm1.ron",
-        include_str!("../../../levels/mm1.ron"),
-    ),
+    shipped!("first-day"),
+    shipped!("wip-limits"),
+    shipped!("brent"),
+    shipped!("staffing"),
+    shipped!("subordinate"),
+    shipped!("swat-team"),
+    shipped!("penny-game"),
+    shipped!("ten-deploys"),
+    shipped!("change-board"),
+    shipped!("outages"),
+    shipped!("quality"),
+    shipped!("improvement"),
+    shipped!("culture"),
+    shipped!("phoenix"),
+    shipped!("mm1"),
 ];
 
 impl Level {

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::challenge::{Goal, HintSpec, Metric, Trigger};
+pub use super::command::Decision;
 use super::dist::Dist;
 
 mod load;
@@ -145,6 +147,17 @@ pub struct Level {
     /// Money weights and star thresholds.
     #[serde(default)]
     pub scoring: ScoringSpec,
+    /// The challenge: one to three measurable goals, shown before and during play. The first
+    /// star needs every goal met ([`crate::sim::challenge::stars`]). Empty: the score alone.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// The decisions the player may take in this level; the controls show only these and
+    /// the core refuses the others. Absent: every decision (the sandbox, the capstone).
+    #[serde(default)]
+    pub decisions: Option<Vec<Decision>>,
+    /// Hints shown once when the run's state calls for them.
+    #[serde(default)]
+    pub hints: Vec<HintSpec>,
 }
 
 /// Westrum's typology of organisational culture (R. Westrum, "A typology of organisation
@@ -341,6 +354,11 @@ pub enum Effect {
     Detection { factor: f64 },
     /// Paying down technical debt: removes this many debt points.
     PayDebt { points: f64 },
+    /// A change of culture (Westrum): from this round on, the organisation works in culture
+    /// `to`: detection, and what postmortems cost and achieve, follow it. Culture is what
+    /// people do, so it changes through practice: training, blameless postmortems held as
+    /// a rule, leaders who reward the messenger.
+    Culture { to: Culture },
     /// Nothing but the work itself.
     Nothing,
 }
@@ -567,8 +585,16 @@ pub struct ArrivalSpec {
     pub work_type: WorkType,
     /// Time between arrivals, in sim minutes. `Exponential` gives a Poisson stream.
     pub interarrival: Dist,
-    /// The steps, in order.
+    /// The steps, in order: the stream's default route.
     pub route: Vec<StepSpec>,
+    /// Name of the default route, shown when the stream has alternatives. Default
+    /// `"usual"`.
+    #[serde(default = "default_route_name")]
+    pub route_name: String,
+    /// Other routes the player may choose for this stream (`ChooseRoute`). Every route's
+    /// efforts are drawn on each arrival, so a choice never shifts the random streams.
+    #[serde(default)]
+    pub alternatives: Vec<RouteSpec>,
     /// Money earned when an item completes its route. Default 0.
     #[serde(default)]
     pub value: f64,
@@ -595,6 +621,32 @@ pub struct ArrivalSpec {
     /// lost rather than kept in the backlog: a loss system such as M/M/1/K. Default false.
     #[serde(default)]
     pub lost_when_full: bool,
+}
+
+/// An alternative route of an arrival stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Name, used in commands and shown in the controls: `"standard change"`.
+    pub name: String,
+    /// The steps, in order.
+    pub route: Vec<StepSpec>,
+}
+
+fn default_route_name() -> String {
+    "usual".into()
+}
+
+impl ArrivalSpec {
+    /// The stream's routes: the default one first, then the alternatives, as
+    /// (name, steps).
+    pub fn routes(&self) -> impl Iterator<Item = (&str, &[StepSpec])> {
+        std::iter::once((self.route_name.as_str(), self.route.as_slice())).chain(
+            self.alternatives
+                .iter()
+                .map(|r| (r.name.as_str(), r.route.as_slice())),
+        )
+    }
 }
 
 /// One step of a route.
@@ -676,6 +728,13 @@ impl Level {
         self.centers.iter().position(|c| c.id == id)
     }
 
+    /// Whether the level offers the player `decision` (see [`Level::decisions`]).
+    pub fn offers(&self, decision: Decision) -> bool {
+        self.decisions
+            .as_ref()
+            .is_none_or(|d| d.contains(&decision))
+    }
+
     /// Length of a run in sim minutes.
     pub fn duration(&self) -> f64 {
         self.days * self.calendar.minutes_per_day
@@ -731,9 +790,10 @@ impl Level {
         let mut parts: Vec<(String, f64)> = Vec::new();
         for (i, a) in self.arrivals.iter().enumerate() {
             let items = duration / a.interarrival.mean();
+            let steps = a.routes().map(|(_, r)| r.len()).max().unwrap_or(0);
             parts.push((
                 format!("arrivals[{i}].interarrival"),
-                items * (1 + a.route.len()) as f64,
+                items * (1 + steps) as f64,
             ));
         }
         if let Some(o) = &self.outages {

@@ -71,6 +71,7 @@ impl Level {
         self.check_debt(&c)?;
         self.check_release(&c)?;
         self.check_scoring(&c)?;
+        self.check_challenge(&c)?;
         self.check_event_count(&c)
     }
 
@@ -283,6 +284,108 @@ impl Level {
         Ok(())
     }
 
+    /// One route of an arrival stream, at field path `path`: known centers, valid efforts,
+    /// the deploy step last.
+    fn check_route(&self, c: &Checker, path: &str, steps: &[super::StepSpec]) -> Checked {
+        if steps.is_empty() {
+            return Err(c.err(path, "a route needs at least one step"));
+        }
+        for (j, s) in steps.iter().enumerate() {
+            let sf = |name: &str| format!("{path}[{j}].{name}");
+            let Some(ci) = self.center_index(&s.center) else {
+                return Err(c.err(
+                    sf("center"),
+                    format!(
+                        "unknown center {:?} (known: {})",
+                        s.center,
+                        self.known_centers()
+                    ),
+                ));
+            };
+            c.dist(sf("effort"), &s.effort)?;
+            if self.centers[ci].deploy.is_some() && j + 1 != steps.len() {
+                return Err(c.err(
+                    sf("center"),
+                    "the deploy step must be the last step of a route",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `goals`, `decisions` and `hints`: at most [`rules::MAX_GOALS`] goals, each with exactly
+    /// one finite bound on a metric of a known center; decisions listed once each; hints
+    /// with text and triggers naming known centers and workers.
+    fn check_challenge(&self, c: &Checker) -> Checked {
+        if self.goals.len() > rules::MAX_GOALS {
+            return Err(c.err(
+                "goals",
+                format!(
+                    "at most {} goals, got {}",
+                    rules::MAX_GOALS,
+                    self.goals.len()
+                ),
+            ));
+        }
+        for (i, g) in self.goals.iter().enumerate() {
+            let f = |name: &str| format!("goals[{i}].{name}");
+            match (g.at_least, g.at_most) {
+                (Some(v), None) => c.range(f("at_least"), v, -1e12, 1e12)?,
+                (None, Some(v)) => c.range(f("at_most"), v, -1e12, 1e12)?,
+                _ => {
+                    return Err(c.err(
+                        f("metric"),
+                        "a goal needs exactly one of `at_least` and `at_most`",
+                    ));
+                }
+            }
+            if let Some(id) = g.metric.center()
+                && self.center_index(id).is_none()
+            {
+                return Err(c.err(
+                    f("metric"),
+                    format!("unknown center {id:?} (known: {})", self.known_centers()),
+                ));
+            }
+        }
+        if let Some(d) = &self.decisions {
+            let mut seen = BTreeSet::new();
+            for (i, x) in d.iter().enumerate() {
+                if !seen.insert(*x) {
+                    return Err(c.err(format!("decisions[{i}]"), format!("{x:?} is listed twice")));
+                }
+            }
+        }
+        for (i, h) in self.hints.iter().enumerate() {
+            let f = |name: &str| format!("hints[{i}].{name}");
+            if h.text.trim().is_empty() {
+                return Err(c.err(f("text"), "a hint needs its text"));
+            }
+            c.range(f("for_minutes"), h.for_minutes, 0.0, rules::MAX_DURATION)?;
+            use super::Trigger;
+            match &h.when {
+                Trigger::QueueAbove { center, .. } if self.center_index(center).is_none() => {
+                    return Err(c.err(
+                        f("when"),
+                        format!(
+                            "unknown center {center:?} (known: {})",
+                            self.known_centers()
+                        ),
+                    ));
+                }
+                Trigger::Busy { worker } if !self.workers.iter().any(|w| &w.name == worker) => {
+                    return Err(c.err(f("when"), format!("unknown worker {worker:?}")));
+                }
+                Trigger::After { minutes } | Trigger::OutageOpenLonger { minutes } => {
+                    c.range(f("when"), *minutes, 0.0, rules::MAX_DURATION)?
+                }
+                Trigger::DebtAbove { points } => c.range(f("when"), *points, 0.0, 1e12)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// `arrivals`: interarrival times, work types, routes, value, due dates, risk mix,
     /// systems and the improvement a project makes.
     fn check_arrivals(&self, c: &Checker) -> Checked {
@@ -303,29 +406,21 @@ impl Level {
                     "unplanned work comes from outages (the `outages` section), not from arrival streams",
                 ));
             }
-            if a.route.is_empty() {
-                return Err(c.err(f("route"), "a route needs at least one step"));
-            }
             c.bounds(f("value"), a.value, rules::MONEY)?;
-            for (j, s) in a.route.iter().enumerate() {
-                let sf = |name: &str| format!("arrivals[{i}].route[{j}].{name}");
-                let Some(ci) = self.center_index(&s.center) else {
-                    return Err(c.err(
-                        sf("center"),
-                        format!(
-                            "unknown center {:?} (known: {})",
-                            s.center,
-                            self.known_centers()
-                        ),
-                    ));
+            let mut names = BTreeSet::new();
+            for (k, (name, steps)) in a.routes().enumerate() {
+                let path = match k {
+                    0 => f("route"),
+                    k => f(&format!("alternatives[{}].route", k - 1)),
                 };
-                c.dist(sf("effort"), &s.effort)?;
-                if self.centers[ci].deploy.is_some() && j + 1 != a.route.len() {
-                    return Err(c.err(
-                        sf("center"),
-                        "the deploy step must be the last step of a route",
-                    ));
+                if !names.insert(name) {
+                    let field = match k {
+                        0 => f("route_name"),
+                        k => f(&format!("alternatives[{}].name", k - 1)),
+                    };
+                    return Err(c.err(field, format!("duplicate route name {name:?}")));
                 }
+                self.check_route(c, &path, steps)?;
             }
             if let Some(d) = a.due_days {
                 c.positive(f("due_days"), d, rules::LEVEL_DAYS.max)?;
@@ -542,7 +637,7 @@ impl Level {
                         return Err(c.err(f("effect"), "paying down debt needs a `debt` section"));
                     }
                 }
-                Effect::Nothing => {}
+                Effect::Nothing | Effect::Culture { .. } => {}
             }
         }
         c.bounds(
