@@ -9,6 +9,7 @@ use bevy::input::{ButtonState, InputPlugin};
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
+use flowkata::game::progress::SavedProgress;
 use flowkata::game::screens::Screen;
 use flowkata::game::session::{
     PlayerCommand, SIM_MINUTES_PER_SECOND, Session, StartLevel, TimeControl,
@@ -18,6 +19,8 @@ use flowkata::sim::{Action, Simulation};
 
 fn app() -> App {
     let mut app = App::new();
+    // Progress in memory: a test never touches the player's saved progress.
+    app.insert_resource(SavedProgress::in_memory());
     app.add_plugins((
         MinimalPlugins,
         StatesPlugin,
@@ -293,4 +296,59 @@ fn while_paused_commands_apply_but_no_time_passes() {
     let s = app.world().resource::<Session>();
     assert_eq!(s.sim.now(), t0);
     assert!(s.sim.policy().protect_constraint);
+}
+
+#[test]
+fn a_finished_run_with_a_star_unlocks_the_next_level() {
+    let mut app = app();
+    start(&mut app, "first-day", 1);
+    // Play level 1 with its lesson applied: refuse the favours; then run to the end.
+    app.world_mut()
+        .write_message(PlayerCommand(Action::SetIntake {
+            stream: "Favours for marketing".into(),
+            accept: false,
+        }));
+    app.update();
+    app.world_mut().resource_mut::<Session>().sim.run_to_end();
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    let stars = app.world().resource::<Session>().sim.report().stars;
+    let saved = app.world().resource::<SavedProgress>();
+    assert_eq!(saved.progress.stars("first-day"), stars);
+    assert!(stars >= 1, "the lesson applied earns a star on seed 1");
+    assert!(saved.progress.unlocked("wip-limits"));
+    assert_eq!(saved.just_unlocked.as_deref(), Some("wip-limits"));
+}
+
+#[test]
+fn hints_become_due_while_playing_unless_turned_off() {
+    use flowkata::game::screens::play::Hints;
+    let mut app = app();
+    start(&mut app, "first-day", 1);
+    app.update();
+    // The first hint of level 1 is due at once.
+    assert_eq!(app.world().resource::<Hints>().due, vec![0]);
+    let mut app = app_with_hints_off();
+    start(&mut app, "first-day", 1);
+    app.update();
+    assert!(app.world().resource::<Hints>().due.is_empty());
+}
+
+fn app_with_hints_off() -> App {
+    let mut saved = SavedProgress::in_memory();
+    saved.progress.hints_off = true;
+    let mut app = App::new();
+    app.insert_resource(saved);
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        InputPlugin,
+        game::logic_plugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        100,
+    )));
+    app.update();
+    app
 }

@@ -8,6 +8,7 @@
 //!   [`session::PlayerCommand`] and [`session::TimeControl`] messages;
 //! - [`input`]: keyboard shortcuts;
 //! - [`launch`]: a level to start at once, from the page address or the command line;
+//! - [`progress`]: the player's campaign progress, saved between sessions;
 //! - [`ui`]: the egui screens, board, HUD, controls and debrief charts;
 //! - [`web`]: the page glue on wasm (loading indicator, ready flag, sim clock).
 
@@ -15,6 +16,7 @@ use bevy::prelude::*;
 
 pub mod input;
 pub mod launch;
+pub mod progress;
 pub mod screens;
 pub mod session;
 pub mod theme;
@@ -58,6 +60,7 @@ pub fn logic_plugin(app: &mut App) {
         session::plugin,
         input::plugin,
         launch::plugin,
+        progress::plugin,
     ));
 }
 

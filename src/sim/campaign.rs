@@ -105,6 +105,9 @@ pub struct Progress {
     /// Unlocks every level (for workshops).
     #[serde(default)]
     pub free_play: bool,
+    /// The player turned hints off.
+    #[serde(default)]
+    pub hints_off: bool,
     /// By level id.
     #[serde(default)]
     pub levels: BTreeMap<String, LevelRecord>,
@@ -119,6 +122,7 @@ impl Default for Progress {
             kind: PROGRESS_KIND.into(),
             version: PROGRESS_VERSION,
             free_play: false,
+            hints_off: false,
             levels: BTreeMap::new(),
         }
     }

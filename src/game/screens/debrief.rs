@@ -6,8 +6,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::progress::SavedProgress;
 use crate::game::session::{Session, StartLevel};
 use crate::game::ui::{debrief, root_ui};
+use crate::sim::campaign;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Debrief), log_result);
@@ -36,6 +38,7 @@ fn log_result(session: Option<Res<Session>>) {
 fn debrief_screen(
     mut contexts: EguiContexts,
     session: Option<Res<Session>>,
+    saved: Res<SavedProgress>,
     mut start: MessageWriter<StartLevel>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
@@ -44,16 +47,27 @@ fn debrief_screen(
     };
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
-    egui::CentralPanel::default().show(&mut root, |ui| match debrief::show(ui, &session) {
-        Some(debrief::Choice::Replay) => {
-            start.write(StartLevel {
-                level: session.sim.level().id.clone(),
-                seed: Some(session.sim.seed()),
-                speed: None,
-            });
+    let following = campaign::next(&session.sim.level().id).filter(|n| saved.progress.unlocked(n));
+    let unlocked = saved.just_unlocked.as_deref();
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        match debrief::show(ui, &session, unlocked, following) {
+            Some(debrief::Choice::Next(id)) => {
+                start.write(StartLevel {
+                    level: id,
+                    seed: None,
+                    speed: None,
+                });
+            }
+            Some(debrief::Choice::Replay) => {
+                start.write(StartLevel {
+                    level: session.sim.level().id.clone(),
+                    seed: Some(session.sim.seed()),
+                    speed: None,
+                });
+            }
+            Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),
+            None => {}
         }
-        Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),
-        None => {}
     });
     Ok(())
 }

@@ -6,28 +6,71 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::progress::SavedProgress;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
-use crate::game::ui::{board, controls, hud, root_ui};
+use crate::game::ui::hints::HintChoice;
+use crate::game::ui::{board, controls, hints, hud, root_ui};
 use crate::game::{AppSystems, PausableSystems};
+use crate::sim::challenge::HintWatcher;
 
 /// Which outage the player has selected on the board for triage.
 #[derive(Resource, Default)]
 pub struct SelectedOutage(pub Option<u64>);
 
+/// The level's hints in this run: the core's watcher, and the hints due and not yet
+/// dismissed (indices into the level's `hints`), oldest first.
+#[derive(Resource, Default)]
+pub struct Hints {
+    /// Watches the run for the level's hints.
+    pub watcher: HintWatcher,
+    /// Due and not yet dismissed.
+    pub due: Vec<usize>,
+}
+
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Play), |mut commands: Commands| {
-        commands.init_resource::<SelectedOutage>();
-    })
+    app.add_systems(
+        OnEnter(Screen::Play),
+        |mut commands: Commands, session: Option<Res<Session>>| {
+            commands.init_resource::<SelectedOutage>();
+            let watcher =
+                session.map_or_else(HintWatcher::default, |s| HintWatcher::new(s.sim.level()));
+            commands.insert_resource(Hints {
+                watcher,
+                due: Vec::new(),
+            });
+        },
+    )
     .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
         commands.remove_resource::<SelectedOutage>();
+        commands.remove_resource::<Hints>();
     })
     .add_systems(
         Update,
-        (advance_simulation.in_set(PausableSystems), end_of_level)
+        (
+            advance_simulation.in_set(PausableSystems),
+            watch_hints,
+            end_of_level,
+        )
             .chain()
             .in_set(AppSystems::Advance)
             .run_if(in_state(Screen::Play)),
     );
+}
+
+/// Hints that became due join the queue, unless the player turned hints off.
+fn watch_hints(
+    session: Option<Res<Session>>,
+    hints: Option<ResMut<Hints>>,
+    saved: Option<Res<SavedProgress>>,
+) {
+    let (Some(session), Some(mut hints)) = (session, hints) else {
+        return;
+    };
+    let due = hints.watcher.check(&session.sim);
+    if saved.is_some_and(|s| s.progress.hints_off) {
+        return;
+    }
+    hints.due.extend(due);
 }
 
 pub(super) fn ui_plugin(app: &mut App) {
@@ -57,6 +100,8 @@ fn play_screen(
     mut contexts: EguiContexts,
     session: Option<Res<Session>>,
     selected: Option<ResMut<SelectedOutage>>,
+    hints: Option<ResMut<Hints>>,
+    mut saved: ResMut<SavedProgress>,
     mut orders: MessageWriter<PlayerCommand>,
     mut time: MessageWriter<TimeControl>,
 ) -> Result {
@@ -77,6 +122,22 @@ fn play_screen(
     egui::CentralPanel::default().show(&mut root, |ui| {
         board::show(ui, &session, &mut selected, &mut out)
     });
+    if let Some(mut hints) = hints
+        && let Some(&first) = hints.due.first()
+    {
+        let text = &session.sim.level().hints[first].text;
+        match hints::show(ctx, text, hints.due.len() - 1) {
+            Some(HintChoice::Dismiss) => {
+                hints.due.remove(0);
+            }
+            Some(HintChoice::TurnOff) => {
+                hints.due.clear();
+                saved.progress.hints_off = true;
+                saved.save();
+            }
+            None => {}
+        }
+    }
     for a in out {
         orders.write(PlayerCommand(a));
     }

@@ -1,10 +1,12 @@
-//! The title screen: the level select and the seed, and why a shared link did not start.
-//! Entering it ends the previous run (the session); leaving it clears the start problem.
+//! The title screen is the campaign screen: the acts and levels with the player's progress,
+//! the seed, and why a shared link did not start. Entering it ends the previous run (the
+//! session); leaving it clears the start problem.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::progress::SavedProgress;
 use crate::game::session::{Session, StartLevel, StartProblem};
 use crate::game::ui::{root_ui, title};
 
@@ -16,6 +18,8 @@ pub struct TitleChoices {
     pub seed: u64,
     /// Whether the player has changed the seed (otherwise each level's own seed is used).
     pub custom_seed: bool,
+    /// Whether "clear for the next group" is waiting for its confirmation.
+    pub confirm_clear: bool,
 }
 
 impl Default for TitleChoices {
@@ -23,6 +27,7 @@ impl Default for TitleChoices {
         Self {
             seed: 1,
             custom_seed: false,
+            confirm_clear: false,
         }
     }
 }
@@ -48,12 +53,13 @@ fn title_screen(
     mut contexts: EguiContexts,
     problem: Option<Res<StartProblem>>,
     mut choices: ResMut<TitleChoices>,
+    mut saved: ResMut<SavedProgress>,
     mut start: MessageWriter<StartLevel>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     egui::CentralPanel::default().show(&mut root, |ui| {
-        if let Some(req) = title::show(ui, &mut choices, problem.as_deref()) {
+        if let Some(req) = title::show(ui, &mut choices, problem.as_deref(), &mut saved) {
             start.write(req);
         }
     });

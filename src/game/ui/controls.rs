@@ -1,14 +1,16 @@
 //! The control panel: the decisions the player can make, each sent as a player command.
-//! Sections appear only when the level has the mechanic: flow and release, the change
-//! board, improvement work, outages, and the backlog.
+//! A control appears only when the level offers its decision ([`Level::offers`]: the
+//! campaign's progressive controls) and has the mechanic: staffing and routes, flow and
+//! release, the change board, improvement work, outages, and the backlog.
 
 use bevy_egui::egui;
 
 use crate::game::screens::play::SelectedOutage;
 use crate::game::session::Session;
 use crate::game::theme;
+use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{
-    Action, Assignee, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
+    Action, Assignee, Level, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
     Simulation, rules,
 };
 
@@ -26,20 +28,37 @@ pub(crate) fn show(
         {
             ui.colored_label(theme::ALARM, format!("Refused: {msg}"));
         }
+        let level = sim.level();
+        if level.offers(Decision::Staffing) {
+            egui::CollapsingHeader::new("Staffing: who works where")
+                .default_open(true)
+                .show(ui, |ui| staffing(ui, sim, out));
+        }
+        if level.offers(Decision::Routes)
+            && level.arrivals.iter().any(|a| !a.alternatives.is_empty())
+        {
+            egui::CollapsingHeader::new("Routes")
+                .default_open(true)
+                .show(ui, |ui| routes(ui, sim, out));
+        }
         flow(ui, sim, out);
-        if sim.board_view().is_some() {
+        if sim.board_view().is_some() && level.offers(Decision::ChangeBoard) {
             egui::CollapsingHeader::new("Change board")
                 .default_open(true)
                 .show(ui, |ui| change_board(ui, sim, out));
         }
-        if !sim.level().improvements.is_empty() {
+        if !level.improvements.is_empty()
+            && (level.offers(Decision::Improvements) || level.offers(Decision::ImprovementShare))
+        {
             egui::CollapsingHeader::new("Improvement work")
                 .default_open(true)
                 .show(ui, |ui| improvements(ui, sim, out));
         }
         ui.separator();
         outages(ui, sim, selected, out);
-        if sim.backlog_len() > 0 {
+        if sim.backlog_len() > 0
+            && (level.offers(Decision::Expedite) || level.offers(Decision::Intake))
+        {
             egui::CollapsingHeader::new(format!("Backlog ({})", sim.backlog_len()))
                 .default_open(false)
                 .show(ui, |ui| backlog(ui, sim, out));
@@ -80,7 +99,14 @@ fn number_box(
 fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let policy = sim.policy();
     let level = sim.level();
-    if let Some(name) = level.workers.iter().find(|w| w.constraint).map(|w| &w.name) {
+    let offers = |d: Decision| level.offers(d);
+    if let Some(name) = level
+        .workers
+        .iter()
+        .find(|w| w.constraint)
+        .map(|w| &w.name)
+        .filter(|_| offers(Decision::ProtectConstraint))
+    {
         let mut protect = policy.protect_constraint;
         if ui
             .checkbox(&mut protect, format!("Protect {name} (P)"))
@@ -93,15 +119,16 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         }
     }
     let mut hold = policy.hold_work;
-    if ui
-        .checkbox(&mut hold, "Hold new work in the backlog")
-        .on_hover_text("Stop releasing new work into the value stream.")
-        .changed()
+    if offers(Decision::HoldWork)
+        && ui
+            .checkbox(&mut hold, "Hold new work in the backlog")
+            .on_hover_text("Stop releasing new work into the value stream.")
+            .changed()
     {
         out.push(Action::HoldWork { hold });
     }
     let has_projects = level.arrivals.iter().any(|a| a.work_type.is_project());
-    if has_projects {
+    if has_projects && offers(Decision::Freeze) {
         let mut freeze = policy.freeze;
         if ui
             .checkbox(&mut freeze, "Freeze projects")
@@ -114,7 +141,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         }
     }
 
-    if let Some(drum) = sim.drum() {
+    if let Some(drum) = sim.drum().filter(|_| offers(Decision::Release)) {
         ui.separator();
         let drum_name = &level.centers[drum].name;
         ui.label("Release rule").on_hover_text(
@@ -159,7 +186,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         .enumerate()
         .filter(|(_, a)| a.work_type.is_project())
         .collect();
-    if !intake.is_empty() {
+    if !intake.is_empty() && offers(Decision::Intake) {
         ui.separator();
         ui.label("Accept incoming projects")
             .on_hover_text("Refused work never enters: no value, no load.");
@@ -175,7 +202,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     }
 
     let centers = sim.center_views();
-    if centers.iter().any(|c| c.batch.is_some()) {
+    if centers.iter().any(|c| c.batch.is_some()) && offers(Decision::BatchSize) {
         ui.separator();
         ui.label("Batch sizes");
         for (i, c) in centers.iter().enumerate() {
@@ -197,7 +224,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     }
 
     let skippable: Vec<_> = centers.iter().filter(|c| c.skippable).collect();
-    if !skippable.is_empty() {
+    if !skippable.is_empty() && offers(Decision::SkipStep) {
         ui.separator();
         for c in skippable {
             let mut skip = c.skipped;
@@ -214,6 +241,9 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         }
     }
 
+    if !offers(Decision::WipLimits) {
+        return;
+    }
     ui.separator();
     ui.label("WIP limits");
     egui::Grid::new("wip").num_columns(2).show(ui, |ui| {
@@ -291,21 +321,24 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 }
 
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    let mut share = sim.policy().improvement_share * 100.0;
-    let range = rules::IMPROVEMENT_SHARE;
-    let resp = ui
-        .add(egui::Slider::new(&mut share, range.min * 100.0..=range.max * 100.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
-        .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
-    if committed(&resp) {
-        out.push(Action::SetImprovementShare {
-            share: share / 100.0,
-        });
+    if sim.level().offers(Decision::ImprovementShare) {
+        let mut share = sim.policy().improvement_share * 100.0;
+        let range = rules::IMPROVEMENT_SHARE;
+        let resp = ui
+            .add(egui::Slider::new(&mut share, range.min * 100.0..=range.max * 100.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
+            .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
+        if committed(&resp) {
+            out.push(Action::SetImprovementShare {
+                share: share / 100.0,
+            });
+        }
     }
+    let fund_offered = sim.level().offers(Decision::Improvements);
     for m in sim.improvement_views() {
         ui.horizontal(|ui| {
             let left = m.max_rounds - m.funded;
             let fund = ui
-                .add_enabled(left > 0, egui::Button::new("Fund"))
+                .add_enabled(left > 0 && fund_offered, egui::Button::new("Fund"))
                 .on_hover_text(format!(
                     "{} ({:.0} h of work a round)",
                     m.description,
@@ -394,7 +427,7 @@ fn outages(
                     "an off-board change is missing from the change list: diagnosis is slower",
                 );
             }
-            if is_selected {
+            if is_selected && sim.level().offers(Decision::Triage) {
                 ui.label("Who takes it?");
                 ui.horizontal_wrapped(|ui| {
                     for w in workers.iter().filter(|w| w.outage_speed.is_some()) {
@@ -439,7 +472,17 @@ fn outages(
         .outages
         .as_ref()
         .is_some_and(|o| o.postmortem.is_some());
-    if postmortems {
+    if postmortems && sim.level().offers(Decision::Postmortems) {
+        let mut practice = sim.policy().postmortem_practice;
+        if ui
+            .checkbox(&mut practice, "Hold a postmortem of every fixed outage")
+            .on_hover_text(
+                "Blameless postmortems as a practice: each costs someone's time and makes failures of that system rarer, as far as the culture lets it.",
+            )
+            .changed()
+        {
+            out.push(Action::PostmortemPractice { on: practice });
+        }
         let fixed: Vec<_> = sim
             .outages()
             .iter()
@@ -451,7 +494,7 @@ fn outages(
             ui.label("Fixed: hold a blameless postmortem?").on_hover_text(
                 "It costs someone's time and makes failures of that system rarer. What it achieves depends on the culture.",
             );
-            let allowed = sim.level().culture.postmortem_work_factor().is_some();
+            let allowed = sim.culture().postmortem_work_factor().is_some();
             for o in fixed {
                 ui.horizontal(|ui| {
                     let system = &sim.level().system_names()[o.system];
@@ -475,11 +518,16 @@ fn outages(
 
 fn backlog(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     const SHOWN: usize = 8;
+    let (expedite, refuse) = (
+        sim.level().offers(Decision::Expedite),
+        sim.level().offers(Decision::Intake),
+    );
     for it in sim.backlog_views().into_iter().take(SHOWN) {
         ui.horizontal(|ui| {
             theme::item_chip(ui, it.work_type, it.id, false);
             ui.label(format!("#{} {}", it.id, it.work_type.label()));
-            if !it.expedited
+            if expedite
+                && !it.expedited
                 && ui
                     .small_button("Expedite")
                     .on_hover_text("Ahead of everything else, at a cost in technical debt")
@@ -487,10 +535,11 @@ fn backlog(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
             {
                 out.push(Action::Expedite { item: it.id });
             }
-            if ui
-                .small_button("Refuse")
-                .on_hover_text("It leaves without being done")
-                .clicked()
+            if refuse
+                && ui
+                    .small_button("Refuse")
+                    .on_hover_text("It leaves without being done")
+                    .clicked()
             {
                 out.push(Action::Refuse { item: it.id });
             }
@@ -501,5 +550,98 @@ fn backlog(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
             theme::MUTED,
             format!("and {} more", sim.backlog_len() - SHOWN),
         );
+    }
+}
+
+/// Staffing: for each worker, the posts (centers and outages) they have the skill for, each
+/// a toggle. The first toggle takes the worker off the standing rule; "any" returns them.
+fn staffing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let level = sim.level();
+    let staffing = sim.policy().staffing;
+    ui.colored_label(
+        theme::MUTED,
+        "Unassigned people take work wherever they can (the standing rule).",
+    );
+    for (w, view) in sim.worker_views().iter().enumerate() {
+        let skills: Vec<(String, String)> = view
+            .skills
+            .iter()
+            .map(|(c, _)| (level.centers[*c].id.clone(), level.centers[*c].name.clone()))
+            .chain(
+                view.outage_speed
+                    .map(|_| (OUTAGE_SKILL.to_string(), "Outages".to_string())),
+            )
+            .collect();
+        if skills.len() < 2 {
+            continue; // one skill: nothing to decide
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(&view.name).strong());
+            let current = &staffing[w];
+            for (id, name) in &skills {
+                let on = current.as_ref().is_none_or(|p| p.contains(id));
+                if ui.selectable_label(on && current.is_some(), name).clicked() {
+                    out.push(Action::SetStaffing {
+                        worker: view.name.clone(),
+                        posts: Some(toggled(current.as_deref(), &skills, id)),
+                    });
+                }
+            }
+            if current.is_some() && ui.small_button("any").clicked() {
+                out.push(Action::SetStaffing {
+                    worker: view.name.clone(),
+                    posts: None,
+                });
+            }
+        });
+    }
+}
+
+/// The posts after clicking `id`: from the standing rule, only `id`; else `id` toggled.
+fn toggled(current: Option<&[String]>, skills: &[(String, String)], id: &str) -> Vec<String> {
+    match current {
+        None => vec![id.to_string()],
+        Some(posts) => skills
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|s| (posts.contains(s)) != (s.as_str() == id))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Routes: for each stream with alternatives, its routes as radio buttons.
+fn routes(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let chosen = sim.policy().routes;
+    let level: &Level = sim.level();
+    for (s, a) in level.arrivals.iter().enumerate() {
+        if a.alternatives.is_empty() {
+            continue;
+        }
+        ui.label(&a.name)
+            .on_hover_text("Applies to items that arrive from now on.");
+        ui.horizontal_wrapped(|ui| {
+            for (name, steps) in a.routes() {
+                let path: Vec<&str> = steps
+                    .iter()
+                    .map(|st| {
+                        level
+                            .center_index(&st.center)
+                            .map_or(st.center.as_str(), |c| level.centers[c].name.as_str())
+                    })
+                    .collect();
+                if ui
+                    .radio(chosen[s] == name, name)
+                    .on_hover_text(path.join(" → "))
+                    .clicked()
+                    && chosen[s] != name
+                {
+                    out.push(Action::ChooseRoute {
+                        stream: a.name.clone(),
+                        route: name.to_string(),
+                    });
+                }
+            }
+        });
     }
 }

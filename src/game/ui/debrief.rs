@@ -6,6 +6,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::game::session::Session;
 use crate::game::theme;
+use crate::game::ui::goals;
 use crate::sim::WorkType;
 
 /// What the player chose on the debrief screen.
@@ -14,9 +15,18 @@ pub(crate) enum Choice {
     Replay,
     /// Back to the level select.
     LevelSelect,
+    /// Play the next campaign level.
+    Next(String),
 }
 
-pub(crate) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
+/// Draws the debrief of `session`. `unlocked` is the level this run unlocked, if any, and
+/// `next` the next campaign level when it is open.
+pub(crate) fn show(
+    ui: &mut egui::Ui,
+    session: &Session,
+    unlocked: Option<&str>,
+    next: Option<&str>,
+) -> Option<Choice> {
     let sim = &session.sim;
     let r = sim.report();
     let mut choice = None;
@@ -28,7 +38,14 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
                 sim.seed()
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Level select").clicked() {
+                if let Some(id) = next
+                    && ui
+                        .button(egui::RichText::new("Next level ▶").strong())
+                        .clicked()
+                {
+                    choice = Some(Choice::Next(id.to_string()));
+                }
+                if ui.button("Campaign").clicked() {
                     choice = Some(Choice::LevelSelect);
                 }
                 if ui.button("↻ Play again (same seed)").clicked() {
@@ -63,12 +80,26 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
         ui.colored_label(
             theme::MUTED,
             format!(
-                "Stars at {}, {} and {}",
+                "Stars at {}, {} and {}, once every goal is met",
                 theme::money(s[0]),
                 theme::money(s[1]),
                 theme::money(s[2])
             ),
         );
+        if let Some(id) = unlocked {
+            let title = crate::sim::Level::embedded(id).map_or(id.to_string(), |l| l.title);
+            ui.colored_label(
+                theme::GOOD,
+                egui::RichText::new(format!("Unlocked: {title}")).strong(),
+            );
+        }
+        if !r.goals.is_empty() {
+            let met = r.goals.iter().filter(|g| g.met).count();
+            ui.label(
+                egui::RichText::new(format!("Goals met: {met} of {}", r.goals.len())).strong(),
+            );
+            ui.horizontal_wrapped(|ui| goals::standing(ui, &r.goals));
+        }
         ui.add_space(8.0);
         egui::Grid::new("debrief-metrics")
             .num_columns(4)
@@ -122,6 +153,11 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session) -> Option<Choice> {
                     ui.end_row();
                 }
             });
+        if r.run.deploys > 0 {
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("DORA's four keys").strong());
+            goals::dora(ui, &r.dora);
+        }
         ui.add_space(8.0);
         ui.label("Who did what (share of the run)");
         egui::Grid::new("debrief-workers")

@@ -1,9 +1,11 @@
-//! The HUD: sim day and time, the value-stream metrics, the score, and time controls.
+//! The HUD: sim day and time, the value-stream metrics, the score, the level's goals with
+//! their values now, and time controls.
 
 use bevy_egui::egui;
 
 use crate::game::session::{SPEEDS, Session, TimeControl};
 use crate::game::theme;
+use crate::game::ui::goals;
 use crate::sim::WorkType;
 
 /// Draws the HUD; the time controls the player clicked are pushed onto `time`.
@@ -106,7 +108,7 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeCont
         ui.label("Culture").on_hover_text(
             "Westrum culture: how fast news of an outage travels, and whether postmortems happen",
         );
-        ui.label(egui::RichText::new(sim.level().culture.label()).strong());
+        ui.label(egui::RichText::new(sim.culture().label()).strong());
         ui.separator();
         ui.label("Unplanned cost");
         ui.colored_label(
@@ -128,6 +130,13 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeCont
         );
         ui.label(egui::RichText::new("★".repeat(r.stars as usize)).color(egui::Color32::GOLD));
     });
+    if !r.goals.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("Goals").strong())
+                .on_hover_text("The first star needs every goal met at the end of the run.");
+            goals::standing(ui, &r.goals);
+        });
+    }
     ui.add_space(4.0);
 }
 

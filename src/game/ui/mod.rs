@@ -11,6 +11,8 @@ use super::input::UiHasKeyboardFocus;
 pub(crate) mod board;
 pub(crate) mod controls;
 pub(crate) mod debrief;
+pub(crate) mod goals;
+pub(crate) mod hints;
 pub(crate) mod hud;
 pub(crate) mod title;
 

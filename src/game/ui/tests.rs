@@ -7,8 +7,11 @@ use bevy_egui::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 
-use super::{controls, hud};
+use super::{controls, hud, title};
+use crate::game::progress::SavedProgress;
 use crate::game::screens::play::SelectedOutage;
+use crate::game::screens::title::TitleChoices;
+use crate::game::session::StartLevel;
 use crate::game::session::{Session, TimeControl};
 use crate::sim::{Action, Assignee, Level};
 
@@ -161,7 +164,7 @@ fn triage_sends_the_outage_to_the_chosen_worker() {
     h.get_by_label_contains(&format!("#{id} ")).click();
     h.run();
     assert_eq!(h.state().selected.0, Some(id));
-    h.get_by_label("Wes").click();
+    h.get(By::new().role(Role::Button).label("Wes")).click();
     h.run();
     assert_eq!(
         h.state().out,
@@ -184,4 +187,130 @@ fn the_speed_buttons_and_pause_send_time_controls() {
         h.state().time,
         vec![TimeControl::Speed(4), TimeControl::TogglePause]
     );
+}
+
+#[test]
+fn the_first_level_offers_only_its_decision() {
+    let mut h = controls_harness(Panel::new("first-day", 1));
+    h.run();
+    assert!(
+        h.query_by_label("WIP limits").is_none(),
+        "not offered in level 1"
+    );
+    assert!(h.query_by_label_contains("Protect").is_none());
+    h.get_by_label("Favours for marketing").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![Action::SetIntake {
+            stream: "Favours for marketing".into(),
+            accept: false
+        }]
+    );
+}
+
+#[test]
+fn a_staffing_toggle_assigns_the_worker_to_that_post_alone() {
+    let mut h = controls_harness(Panel::new("staffing", 1));
+    h.run();
+    // Ana is the first worker with two skills: her "Development" toggle comes first.
+    h.get_all_by_label("Development")
+        .next()
+        .expect("Ana's development post")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![Action::SetStaffing {
+            worker: "Ana".into(),
+            posts: Some(vec!["dev".into()])
+        }]
+    );
+}
+
+#[test]
+fn choosing_a_route_sends_it_for_the_stream() {
+    let mut h = controls_harness(Panel::new("swat-team", 1));
+    h.run();
+    h.get_by_label("SWAT team").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![Action::ChooseRoute {
+            stream: "Phoenix features".into(),
+            route: "SWAT team".into()
+        }]
+    );
+}
+
+/// The campaign screen's state in a test: its choices, the progress, and what it started.
+struct Campaign {
+    choices: TitleChoices,
+    saved: SavedProgress,
+    started: Option<StartLevel>,
+}
+
+fn campaign_harness(saved: SavedProgress) -> Harness<'static, Campaign> {
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 6000.0))
+        .build_ui_state(
+            |ui, c: &mut Campaign| {
+                if let Some(s) = title::show(ui, &mut c.choices, None, &mut c.saved) {
+                    c.started = Some(s);
+                }
+            },
+            Campaign {
+                choices: TitleChoices::default(),
+                saved,
+                started: None,
+            },
+        )
+}
+
+#[test]
+fn a_locked_level_cannot_start_and_a_star_opens_it() {
+    let mut h = campaign_harness(SavedProgress::in_memory());
+    h.run();
+    h.get_all_by_label("▶ Play")
+        .nth(1)
+        .expect("level 2")
+        .click();
+    h.run();
+    assert!(h.state().started.is_none(), "level 2 is locked");
+    h.get_all_by_label("▶ Play")
+        .next()
+        .expect("level 1")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().started.as_ref().map(|s| s.level.as_str()),
+        Some("first-day")
+    );
+    let mut saved = SavedProgress::in_memory();
+    saved.progress.record("first-day", 1.0, 1);
+    let mut h = campaign_harness(saved);
+    h.run();
+    h.get_all_by_label("▶ Play")
+        .nth(1)
+        .expect("level 2")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().started.as_ref().map(|s| s.level.as_str()),
+        Some("wip-limits")
+    );
+}
+
+#[test]
+fn clearing_progress_asks_first() {
+    let mut saved = SavedProgress::in_memory();
+    saved.progress.record("first-day", 1.0, 3);
+    let mut h = campaign_harness(saved);
+    h.run();
+    h.get_by_label("Clear for the next group").click();
+    h.run();
+    assert_eq!(h.state().saved.progress.stars("first-day"), 3, "not yet");
+    h.get_by_label("Yes, clear").click();
+    h.run();
+    assert_eq!(h.state().saved.progress.stars("first-day"), 0);
 }
