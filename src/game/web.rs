@@ -1,13 +1,16 @@
 //! Page glue on wasm: hides the page's loading indicator once the first frames are drawn, and
 //! publishes `window.__flowkata` = `{ ready, screen, level, seed, simTime, finished, score,
-//! stateHash }` (the hash once the run has ended) for the page and the browser test. Natively
-//! it does nothing.
+//! stars, commands, stateHash, unlocked }` (the hash once the run has ended; `unlocked` the
+//! campaign levels the saved progress opens) for the page and the browser test. Natively it
+//! does nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
 #[cfg(target_arch = "wasm32")]
 use bevy::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
+use super::progress::SavedProgress;
 #[cfg(target_arch = "wasm32")]
 use super::screens::Screen;
 #[cfg(target_arch = "wasm32")]
@@ -22,6 +25,7 @@ pub(super) fn plugin(_app: &mut App) {
 fn publish_page_state(
     screen: Res<State<Screen>>,
     session: Option<Res<Session>>,
+    saved: Option<Res<SavedProgress>>,
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -43,9 +47,22 @@ fn publish_page_state(
         set("simTime", JsValue::from_f64(s.sim.now()));
         set("finished", JsValue::from_bool(s.sim.is_finished()));
         set("score", JsValue::from_f64(s.sim.score()));
+        set("commands", JsValue::from_f64(s.sim.commands().len() as f64));
+        if s.sim.is_finished() {
+            set("stars", JsValue::from_f64(f64::from(s.sim.report().stars)));
+        }
         if s.sim.is_finished() {
             set("stateHash", JsValue::from_str(&s.sim.state_hash()));
         }
+    }
+    if let Some(saved) = &saved {
+        let unlocked = js_sys::Array::new();
+        for id in crate::sim::campaign::campaign_levels() {
+            if saved.progress.unlocked(id) {
+                unlocked.push(&JsValue::from_str(id));
+            }
+        }
+        set("unlocked", unlocked.into());
     }
     let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__flowkata"), &state);
     if ready && *frames == 3 {

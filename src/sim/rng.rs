@@ -14,6 +14,7 @@
 //! stream's 256-bit state is the run seed's SplitMix64 sequence XOR the stream number's, so
 //! distinct (seed, stream) pairs start from unrelated points of the period.
 
+use rand::RngExt;
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 
@@ -83,9 +84,12 @@ impl RandomStream {
         self.rng.next_u64()
     }
 
-    /// A uniform draw in [0, 1) with 53 random bits.
+    /// A uniform draw in [0, 1) with 53 random bits: `rand`'s `StandardUniform` for `f64`,
+    /// the top 53 bits of one 64-bit word times 2⁻⁵³ (the same bits the engine drew before
+    /// it used `rand`, so seeds still draw what they drew).
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.draws += 1;
+        self.rng.random::<f64>()
     }
 
     /// A uniform draw in (0, 1]: safe to take the logarithm of.
@@ -271,6 +275,19 @@ mod tests {
         }
         // The mean's standard error is 1/sqrt(n) = 0.001.
         assert!((sum / n as f64 - 1.0).abs() < 0.005);
+    }
+
+    #[test]
+    fn uniform_is_the_top_53_bits_of_one_word() {
+        // `rand`'s StandardUniform must draw exactly what the engine drew before it: the top
+        // 53 bits of one word, scaled by 2⁻⁵³. Any other method would change every seed.
+        let mut a = RandomStream::new(9, Stream::Efforts(2));
+        let mut b = RandomStream::new(9, Stream::Efforts(2));
+        for _ in 0..10_000 {
+            let expected = (b.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            assert_eq!(a.uniform().to_bits(), expected.to_bits());
+        }
+        assert_eq!(a.draws(), b.draws());
     }
 
     #[test]

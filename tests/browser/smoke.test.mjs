@@ -76,3 +76,48 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
     await browser.close();
   }
 });
+
+// The campaign: level 1 played to its debrief with its lesson applied (refuse the favours),
+// then a reload of the page finds level 2 open: progress lives in the browser's local
+// storage. The clicks land on the egui canvas at 1440×900; each is checked through the
+// page state, so a layout change fails here with a screenshot instead of passing silently.
+test("the first campaign level, played to its debrief, opens the second after a reload", { timeout: 600_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const { page, problems } = await openGame(browser, "?level=first-day&seed=1");
+    const start = await page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(start.screen, "Play");
+    assert.equal(start.level, "first-day");
+    assert.deepEqual(start.unlocked, ["first-day"], "a fresh browser has only level 1 open");
+    await page.screenshot({ path: join(SHOTS, "campaign-level-1.png") });
+
+    // The level's one decision, in the controls panel: refuse "Favours for marketing".
+    await page.mouse.click(1240, 144);
+    try {
+      await page.waitForFunction(() => window.__flowkata.commands === 1, null, { timeout: 20_000 });
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, "campaign-click-missed.png") });
+      assert.fail("the click did not reach the 'Favours for marketing' checkbox (see campaign-click-missed.png)");
+    }
+    // 16× from the HUD, then to the end.
+    await page.mouse.click(688, 17);
+    await page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 400_000 });
+    const end = await page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(end.finished, true);
+    assert.ok(end.stars >= 1, `the lesson applied earns a star (got ${end.stars})`);
+    assert.ok(end.unlocked.includes("wip-limits"), "level 2 opens at once");
+    await page.screenshot({ path: join(SHOTS, "campaign-debrief.png") });
+
+    // A reload: the campaign screen, with level 2 still open.
+    await page.goto(BASE);
+    await page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
+    const after = await page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(after.screen, "Title");
+    assert.deepEqual(after.unlocked, ["first-day", "wip-limits"], "progress survived the reload");
+    await page.screenshot({ path: join(SHOTS, "campaign.png") });
+    assert.deepEqual(problems, { pageErrors: [], foreignRequests: [] });
+  } finally {
+    await browser.close();
+  }
+});

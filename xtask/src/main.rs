@@ -61,8 +61,13 @@ fn main() -> Result<()> {
     }
 }
 
+/// The workspace root. `cargo run` sets `CARGO_MANIFEST_DIR` for the process, so a binary
+/// built in another clone that shares the target directory still finds this clone; the
+/// compile-time value is the fallback.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest
         .parent()
         .expect("xtask sits in the workspace")
         .to_path_buf()

@@ -98,7 +98,7 @@ pub(crate) fn show(
             ui.label(
                 egui::RichText::new(format!("Goals met: {met} of {}", r.goals.len())).strong(),
             );
-            ui.horizontal_wrapped(|ui| goals::standing(ui, &r.goals));
+            ui.horizontal_wrapped(|ui| goals::standing(ui, &r.goals, true));
         }
         ui.add_space(8.0);
         egui::Grid::new("debrief-metrics")
@@ -227,7 +227,7 @@ pub(crate) fn show(
         let mut facts = Vec::new();
         if m.on_time + m.late > 0 {
             facts.push(format!(
-                "{} of {} due-dated projects on time",
+                "{} of {} due-dated items on time",
                 m.on_time,
                 m.on_time + m.late
             ));

@@ -25,17 +25,19 @@ pub(crate) fn aims(ui: &mut egui::Ui, level: &Level) {
     });
 }
 
-/// The goals now: each with a ✔ or ✘, its label and its value.
-pub(crate) fn standing(ui: &mut egui::Ui, goals: &[GoalResult]) {
+/// The goals: each with its label, its value and whether it is met, in words as well as
+/// color (so color is never the only cue). `ended`: the run is over ("missed", not
+/// "not yet").
+pub(crate) fn standing(ui: &mut egui::Ui, goals: &[GoalResult], ended: bool) {
     for g in goals {
-        let (mark, color) = if g.met {
-            ("✔", theme::GOOD)
-        } else {
-            ("✘", theme::ALARM)
+        let (word, color) = match (g.met, ended) {
+            (true, _) => ("met", theme::GOOD),
+            (false, false) => ("not yet", theme::ALARM),
+            (false, true) => ("missed", theme::ALARM),
         };
-        ui.colored_label(color, egui::RichText::new(mark).strong());
         ui.label(&g.label);
-        ui.label(egui::RichText::new(format!("now {}", g.shown)).strong());
+        ui.label(egui::RichText::new(&g.shown).strong());
+        ui.colored_label(color, egui::RichText::new(word).strong());
         ui.separator();
     }
 }

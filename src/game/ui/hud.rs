@@ -134,7 +134,7 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeCont
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("Goals").strong())
                 .on_hover_text("The first star needs every goal met at the end of the run.");
-            goals::standing(ui, &r.goals);
+            goals::standing(ui, &r.goals, false);
         });
     }
     ui.add_space(4.0);
