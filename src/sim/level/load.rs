@@ -33,6 +33,7 @@ pub const EMBEDDED: &[(&str, &str, &str)] = &[
     shipped!("culture"),
     shipped!("phoenix"),
     shipped!("mm1"),
+    shipped!("mm1k"),
 ];
 
 impl Level {
