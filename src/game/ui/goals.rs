@@ -50,60 +50,73 @@ fn tier_color(t: Tier) -> egui::Color32 {
     }
 }
 
+/// The four keys as (short name, long name, key, value shown, help), in DORA's order.
+fn dora_parts(keys: &FourKeys) -> [(&'static str, &'static str, &Key, String, &'static str); 4] {
+    let shown = |k: &Key, f: &dyn Fn(f64) -> String| k.value.map_or("—".into(), f);
+    [
+        (
+            "deploys",
+            "Deployment frequency",
+            &keys.deployment_frequency,
+            shown(&keys.deployment_frequency, &|v| format!("{v:.1}/day")),
+            "Deploys per workday",
+        ),
+        (
+            "lead time",
+            "Change lead time",
+            &keys.change_lead_time_days,
+            shown(&keys.change_lead_time_days, &|v| format!("{v:.2} days")),
+            "Median time from a change's arrival to its deploy",
+        ),
+        (
+            "fail",
+            "Change fail rate",
+            &keys.change_fail_rate,
+            shown(&keys.change_fail_rate, &|v| format!("{:.0}%", 100.0 * v)),
+            "Share of deploys that caused an outage",
+        ),
+        (
+            "recovery",
+            "Failed deployment recovery time",
+            &keys.recovery_time_hours,
+            shown(&keys.recovery_time_hours, &|v| format!("{v:.1} h")),
+            "Mean time from a failed deploy's outage to its fix",
+        ),
+    ]
+}
+
+fn tier_label(ui: &mut egui::Ui, key: &Key) {
+    match key.tier {
+        Some(t) => ui.colored_label(tier_color(t), t.label()),
+        None => ui.colored_label(theme::MUTED, "—"),
+    };
+}
+
+/// The DORA four keys with their tiers on one line, for the HUD.
+pub(crate) fn dora_compact(ui: &mut egui::Ui, keys: &FourKeys) {
+    ui.label("DORA").on_hover_text(DORA_SOURCE);
+    for (short, _, key, shown, help) in dora_parts(keys) {
+        ui.label(short).on_hover_text(help);
+        ui.label(egui::RichText::new(shown).strong());
+        tier_label(ui, key);
+    }
+}
+
 /// The DORA four keys with their tiers, as a grid.
 pub(crate) fn dora(ui: &mut egui::Ui, keys: &FourKeys) {
-    let row = |ui: &mut egui::Ui, name: &str, key: &Key, shown: String, help: &str| {
-        ui.label(name).on_hover_text(help);
-        ui.label(egui::RichText::new(shown).strong());
-        match key.tier {
-            Some(t) => ui.colored_label(tier_color(t), t.label()),
-            None => ui.colored_label(theme::MUTED, "—"),
-        };
-        ui.end_row();
-    };
     egui::Grid::new("dora")
         .num_columns(3)
         .striped(true)
         .show(ui, |ui| {
-            row(
-                ui,
-                "Deployment frequency",
-                &keys.deployment_frequency,
-                keys.deployment_frequency
-                    .value
-                    .map_or("—".into(), |v| format!("{v:.1} per day")),
-                "Deploys per workday",
-            );
-            row(
-                ui,
-                "Change lead time",
-                &keys.change_lead_time_days,
-                keys.change_lead_time_days
-                    .value
-                    .map_or("—".into(), |v| format!("{v:.2} days")),
-                "Median time from a change's arrival to its deploy",
-            );
-            row(
-                ui,
-                "Change fail rate",
-                &keys.change_fail_rate,
-                keys.change_fail_rate
-                    .value
-                    .map_or("—".into(), |v| format!("{:.0}%", 100.0 * v)),
-                "Share of deploys that caused an outage",
-            );
-            row(
-                ui,
-                "Failed deployment recovery time",
-                &keys.recovery_time_hours,
-                keys.recovery_time_hours
-                    .value
-                    .map_or("—".into(), |v| format!("{v:.1} h")),
-                "Mean time from a failed deploy's outage to its fix",
-            );
+            for (_, name, key, shown, help) in dora_parts(keys) {
+                ui.label(name).on_hover_text(help);
+                ui.label(egui::RichText::new(shown).strong());
+                tier_label(ui, key);
+                ui.end_row();
+            }
         });
-    ui.colored_label(
-        theme::MUTED,
-        "Tiers after DORA's Accelerate State of DevOps Report 2024; a workday counts as a day.",
-    );
+    ui.colored_label(theme::MUTED, DORA_SOURCE);
 }
+
+const DORA_SOURCE: &str =
+    "Tiers after DORA's Accelerate State of DevOps Report 2024; a workday counts as a day.";

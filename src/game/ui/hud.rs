@@ -82,18 +82,10 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeCont
             theme::hours(r.run.lead_time_p50),
             "Median time from arrival to done",
         );
-        metric(
-            ui,
-            "Deploys",
-            format!("{:.1}/day", r.run.deploys_per_day),
-            "Deployment frequency",
-        );
-        metric(
-            ui,
-            "Change fail",
-            format!("{:.0}%", 100.0 * r.run.change_failure_rate),
-            "Share of deploys that caused an outage",
-        );
+        if sim.deploy_center().is_some() {
+            goals::dora_compact(ui, &r.dora);
+            ui.separator();
+        }
         if sim.level().debt.is_some() {
             metric(
                 ui,

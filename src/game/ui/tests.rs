@@ -314,3 +314,17 @@ fn clearing_progress_asks_first() {
     h.run();
     assert_eq!(h.state().saved.progress.stars("first-day"), 0);
 }
+
+#[test]
+fn the_hud_shows_each_goal_with_its_value_and_the_dora_keys() {
+    let mut panel = Panel::new("ten-deploys", 1);
+    panel.session.sim.advance_to(960.0);
+    let mut h = hud_harness(panel);
+    h.run();
+    h.get_by_label("deploys per day ≥ 10.0");
+    h.get_by_label("change failure rate ≤ 15%");
+    // Twenty-change batches: far from ten deploys a day after two days.
+    assert!(h.query_all_by_label("not yet").count() >= 1);
+    h.get_by_label("DORA");
+    h.get_by_label("recovery");
+}
