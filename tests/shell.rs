@@ -18,9 +18,14 @@ use flowkata::game::{self, launch::LaunchOptions};
 use flowkata::sim::{Action, Simulation};
 
 fn app() -> App {
+    app_with(SavedProgress::in_memory())
+}
+
+/// The logic plugins over `saved`, progress kept in memory: a test never touches the
+/// player's saved progress.
+fn app_with(saved: SavedProgress) -> App {
     let mut app = App::new();
-    // Progress in memory: a test never touches the player's saved progress.
-    app.insert_resource(SavedProgress::in_memory());
+    app.insert_resource(saved);
     app.add_plugins((
         MinimalPlugins,
         StatesPlugin,
@@ -338,17 +343,5 @@ fn hints_become_due_while_playing_unless_turned_off() {
 fn app_with_hints_off() -> App {
     let mut saved = SavedProgress::in_memory();
     saved.progress.hints_off = true;
-    let mut app = App::new();
-    app.insert_resource(saved);
-    app.add_plugins((
-        MinimalPlugins,
-        StatesPlugin,
-        InputPlugin,
-        game::logic_plugin,
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        100,
-    )));
-    app.update();
-    app
+    app_with(saved)
 }

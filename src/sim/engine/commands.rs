@@ -136,6 +136,14 @@ impl Simulation {
             .ok_or_else(|| format!("unknown center {id:?}"))
     }
 
+    pub(super) fn stream_arg(&self, name: &str) -> Result<usize, String> {
+        self.level
+            .arrivals
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| format!("no arrival stream named {name:?}"))
+    }
+
     pub(super) fn item_arg(&self, id: u64) -> Result<usize, String> {
         let slot = self
             .find_item(id)

@@ -519,18 +519,23 @@ impl Simulation {
         Ok(())
     }
 
-    /// The command `PostmortemPractice`: holds a blameless postmortem of every outage fixed
-    /// from now on (while the culture allows postmortems at all).
-    pub(super) fn postmortem_practice(&mut self, on: &bool) -> Result<(), String> {
-        if self
+    /// Whether the level has postmortems at all.
+    fn postmortems_offered(&self) -> Result<(), String> {
+        match self
             .level
             .outages
             .as_ref()
             .and_then(|s| s.postmortem.as_ref())
-            .is_none()
         {
-            return Err("this level has no postmortems".into());
+            Some(_) => Ok(()),
+            None => Err("this level has no postmortems".into()),
         }
+    }
+
+    /// The command `PostmortemPractice`: holds a blameless postmortem of every outage fixed
+    /// from now on (while the culture allows postmortems at all).
+    pub(super) fn postmortem_practice(&mut self, on: &bool) -> Result<(), String> {
+        self.postmortems_offered()?;
         self.incidents.postmortem_practice = *on;
         Ok(())
     }
@@ -538,15 +543,7 @@ impl Simulation {
     /// The command `Postmortem`: schedules a blameless postmortem of a fixed outage.
     pub(super) fn request_postmortem(&mut self, outage: &u64) -> Result<(), String> {
         let o = self.outage_arg(*outage)?;
-        if self
-            .level
-            .outages
-            .as_ref()
-            .and_then(|s| s.postmortem.as_ref())
-            .is_none()
-        {
-            return Err("this level has no postmortems".into());
-        }
+        self.postmortems_offered()?;
         let Some(work_factor) = self.incidents.culture.postmortem_work_factor() else {
             return Err(
                 "in a pathological culture nobody admits to a failure: no postmortem".into(),

@@ -181,12 +181,7 @@ impl Simulation {
 
     /// The command `SetIntake`: accepts or refuses the new work of an arrival stream.
     pub(super) fn set_intake(&mut self, stream: &str, accept: &bool) -> Result<(), String> {
-        let i = self
-            .level
-            .arrivals
-            .iter()
-            .position(|a| a.name == stream)
-            .ok_or_else(|| format!("no arrival stream named {stream:?}"))?;
+        let i = self.stream_arg(stream)?;
         self.release.accept[i] = *accept;
         Ok(())
     }

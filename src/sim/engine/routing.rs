@@ -132,12 +132,7 @@ impl Simulation {
 
     /// The command `ChooseRoute`: the route new items of `stream` take.
     pub(super) fn choose_route(&mut self, stream: &str, route: &str) -> Result<(), String> {
-        let s = self
-            .level
-            .arrivals
-            .iter()
-            .position(|a| a.name == stream)
-            .ok_or_else(|| format!("unknown stream {stream:?}"))?;
+        let s = self.stream_arg(stream)?;
         let k = self.level.arrivals[s]
             .routes()
             .position(|(name, _)| name == route)
