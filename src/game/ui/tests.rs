@@ -232,7 +232,8 @@ fn a_staffing_toggle_assigns_the_worker_to_that_post_alone() {
 fn choosing_a_route_sends_it_for_the_stream() {
     let mut h = controls_harness(Panel::new("swat-team", 1));
     h.run();
-    h.get_by_label("SWAT team").click();
+    h.get(By::new().role(Role::RadioButton).label("SWAT team"))
+        .click();
     h.run();
     assert_eq!(
         h.state().out,
