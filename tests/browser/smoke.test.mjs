@@ -116,6 +116,18 @@ test("the first campaign level, played to its debrief, opens the second after a 
     assert.equal(after.screen, "Title");
     assert.deepEqual(after.unlocked, ["first-day", "wip-limits"], "progress survived the reload");
     await page.screenshot({ path: join(SHOTS, "campaign.png") });
+    const saved = JSON.parse(await page.evaluate(() => localStorage.getItem("flowkata.progress")));
+    assert.equal(saved.kind, "flowkata-progress");
+    assert.ok(saved.levels["first-day"].stars >= 1);
+
+    // A corrupt saved value: a fresh start with a notice, not a panic.
+    await page.evaluate(() => localStorage.setItem("flowkata.progress", "{ not json"));
+    await page.reload();
+    await page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
+    const fresh = await page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(fresh.screen, "Title");
+    assert.deepEqual(fresh.unlocked, ["first-day"], "a corrupt value starts afresh");
+    await page.screenshot({ path: join(SHOTS, "campaign-corrupt-progress.png") });
     assert.deepEqual(problems, { pageErrors: [], foreignRequests: [] });
   } finally {
     await browser.close();
