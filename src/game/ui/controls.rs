@@ -580,7 +580,16 @@ fn staffing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
             let current = &staffing[w];
             for (id, name) in &skills {
                 let on = current.as_ref().is_none_or(|p| p.contains(id));
-                if ui.selectable_label(on && current.is_some(), name).clicked() {
+                let help = match (current, on) {
+                    (None, _) => format!("Make {name} {}'s only post", view.name),
+                    (Some(_), true) => format!("Take {} off {name}", view.name),
+                    (Some(_), false) => format!("Add {name} to {}'s posts", view.name),
+                };
+                if ui
+                    .selectable_label(on && current.is_some(), name)
+                    .on_hover_text(help)
+                    .clicked()
+                {
                     out.push(Action::SetStaffing {
                         worker: view.name.clone(),
                         posts: Some(toggled(current.as_deref(), &skills, id)),
