@@ -72,7 +72,7 @@ impl Tier {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Key {
     /// The value in the key's unit (see [`FourKeys`]); `null` when there is nothing to
-    /// measure (no deploy, no failed deploy fixed).
+    /// measure yet (before the first deploy; no failed deploy fixed).
     pub value: Option<f64>,
     /// Its tier; `null` with no value.
     pub tier: Option<Tier>,
@@ -155,10 +155,7 @@ impl FourKeys {
     pub fn of(report: &RunReport, minutes_per_day: f64) -> FourKeys {
         let r = &report.run;
         FourKeys {
-            deployment_frequency: key(
-                (report.days > 0.0).then_some(r.deploys_per_day),
-                frequency_tier,
-            ),
+            deployment_frequency: key((r.deploys > 0).then_some(r.deploys_per_day), frequency_tier),
             change_lead_time_days: key(
                 r.change_lead_time_p50.map(|m| m / minutes_per_day),
                 lead_time_tier,
