@@ -321,3 +321,35 @@ fn a_culture_improvement_changes_detection_and_enables_postmortems() {
     assert_eq!(sim.culture(), flowkata::sim::Culture::Generative);
     assert!(sim.policy().postmortem_practice);
 }
+
+#[test]
+fn outage_hints_follow_the_outage() {
+    // The first change deploys at t = 1000–1010 and fails; Brent, the fastest fixer, takes
+    // the outage at once (600 minutes of work at speed 2: fixed at t = 1310).
+    let src = r#"Level(
+        id: "hinted", title: "t", days: 3,
+        centers: [(id: "deploy", name: "Deploy", deploy: (batch_size: 1, setup: Fixed(10.0), failure_probability: 1.0))],
+        workers: [
+            (name: "Brent", skills: {"deploy": 1.0, "outages": 2.0}, constraint: true),
+            (name: "Ana", skills: {"deploy": 1.0, "outages": 1.0}),
+        ],
+        arrivals: [(name: "c", work_type: Change, interarrival: Fixed(1000.0), route: [(center: "deploy")], value: 1.0)],
+        outages: (fix_effort: Fixed(600.0), cost_per_hour: 60.0),
+        hints: [
+            (when: ConstraintOnOutage, text: "brent"),
+            (when: OutageOpenLonger(minutes: 100.0), text: "long"),
+            (when: WipAbove(items: 5), text: "never"),
+        ],
+    )"#;
+    let lv = level(src);
+    let mut sim = Simulation::new(lv.clone(), 1);
+    let mut watch = HintWatcher::new(&lv);
+    let mut seen = Vec::new();
+    for t in (0..=1400).step_by(10) {
+        sim.advance_to(t as f64);
+        for i in watch.check(&sim) {
+            seen.push((t, lv.hints[i].text.as_str()));
+        }
+    }
+    assert_eq!(seen, vec![(1010, "brent"), (1120, "long")]);
+}
