@@ -261,3 +261,58 @@ fn balance_with_a_broken_policy_names_the_file() {
         stderr(&o)
     );
 }
+
+/// `run --save-run` writes a run file that `verify` accepts and `run --run` replays to the
+/// same report; an edited copy is refused with exit code 2, naming the file and the field.
+#[test]
+fn save_run_verify_and_replay_a_run_file() {
+    let dir = std::env::temp_dir().join(format!("flowkata-cli-runs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    let good_s = good.to_string_lossy().to_string();
+    let o = cli(&[
+        "run",
+        "brent",
+        "--seed",
+        "4",
+        "--commands",
+        "tests/policies/brent-good.ron",
+        "--save-run",
+        &good_s,
+        "--team",
+        "Team A",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let played: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
+    assert_eq!(file["team"], "Team A");
+    assert_eq!(file["state_hash"], played["state_hash"]);
+
+    let o = cli(&["verify", &good_s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = cli(&["run", "--run", &good_s, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let replayed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(replayed["state_hash"], played["state_hash"]);
+    assert_eq!(replayed["score"], played["score"]);
+
+    let mut edited = file.clone();
+    edited["headline"]["score"] = serde_json::json!(1_000_000.0);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, edited.to_string()).unwrap();
+    let bad_s = bad.to_string_lossy().to_string();
+    let o = cli(&["verify", &good_s, &bad_s]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains(&format!("verified: {good_s}")), "{out}");
+    assert!(
+        out.contains(&format!("NOT verified: {bad_s}")) && out.contains("headline.score"),
+        "{out}"
+    );
+    let o = cli(&["run", "--run", &bad_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("headline.score"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

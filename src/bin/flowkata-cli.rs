@@ -1,6 +1,8 @@
 //! `flowkata-cli`: the headless command line of the simulation core (no Bevy).
 //!
 //! - `flowkata-cli validate FILE...` checks level files.
+//! - `flowkata-cli verify RUNFILE...` verifies run files (`run ... --save-run RUNFILE` writes
+//!   one; `run --run RUNFILE` prints a verified run's report).
 //! - `flowkata-cli run LEVEL [--seed N] [--days D] [--commands FILE] [--json]` plays a level
 //!   (a file, or an embedded level's id) with a command log and prints the final metrics.
 //! - `... run LEVEL --replications R [--threads T]` runs R independent replications (seeds
@@ -37,6 +39,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Verifies run files: replays each and compares its figures and state hash; prints one
+    /// line per file and exits 0 only when every file verifies.
+    Verify {
+        /// Run files (JSON).
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
     /// Checks level files; exits 0 when every one is a valid level.
     Validate {
         /// Level files (RON).
@@ -45,8 +54,18 @@ enum Cmd {
     },
     /// Runs a level to its end and prints the final metrics.
     Run {
-        /// A level file, or the id of an embedded level (brent, ten-deploys, phoenix, mm1).
-        level: String,
+        /// A level file, or the id of an embedded level (`first-day`, `brent`, `phoenix`, …).
+        #[arg(required_unless_present = "run_file")]
+        level: Option<String>,
+        /// Replays a run file (it must verify) and prints its report, instead of a level.
+        #[arg(long = "run", conflicts_with_all = ["level", "seed", "days", "commands", "replications", "save_run"])]
+        run_file: Option<String>,
+        /// Writes the run to this run file (JSON, see docs/runs.md) when it ends.
+        #[arg(long)]
+        save_run: Option<String>,
+        /// The team name written into the run file.
+        #[arg(long, default_value = "", requires = "save_run")]
+        team: String,
         /// Seed of the random streams (default: the level's own seed).
         #[arg(long)]
         seed: Option<u64>,
@@ -136,6 +155,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Validate { files } => validate(&files),
+        Cmd::Verify { files } => verify(&files),
         Cmd::Speed { level, seed } => exit_code(speed(&level, seed)),
         Cmd::Balance {
             level,
@@ -160,7 +180,15 @@ fn main() -> ExitCode {
             json,
         } => exit_code(soak(&level, days, seed, commands.as_deref(), json)),
         Cmd::Run {
+            run_file: Some(file),
+            json,
+            ..
+        } => exit_code(replay_run_file(&file, json)),
+        Cmd::Run {
             level,
+            run_file: None,
+            save_run,
+            team,
             seed,
             days,
             commands,
@@ -168,12 +196,13 @@ fn main() -> ExitCode {
             replications,
             threads,
         } => exit_code(run(
-            &level,
+            level.as_deref().unwrap_or_default(),
             seed,
             days,
             commands.as_deref(),
             json,
             replications.map(|r| (r, threads)),
+            save_run.as_deref().map(|f| (f, team.as_str())),
         )),
     }
 }
@@ -529,8 +558,9 @@ fn run(
     commands: Option<&str>,
     json: bool,
     replications: Option<(u32, Option<usize>)>,
+    save_run: Option<(&str, &str)>,
 ) -> Result<(), InputError> {
-    let level = Level::load(level)?;
+    let (level, source) = Level::load_with_source(level)?;
     let seed = seed.unwrap_or(level.seed);
     let end = run_end(&level, days)?;
     let log = load_log(commands)?;
@@ -549,16 +579,77 @@ fn run(
         }
         return Ok(());
     }
+    if save_run.is_some() && end > level.duration() {
+        return Err(InputError::argument(
+            "--save-run",
+            "a run file records a run within its level's length: drop --days or shorten it",
+        ));
+    }
     let mut sim = Simulation::with_duration(level, seed, end);
     sim.apply_log(&log)
         .map_err(|m| InputError::file(commands.unwrap_or("commands"), m))?;
     sim.run_to_end();
     finished(&sim)?;
+    if let Some((file, team)) = save_run {
+        let record = flowkata::sim::run_file::RunFile::record(&sim, &source, team);
+        std::fs::write(file, record.to_json())
+            .map_err(|e| InputError::file(file, format!("cannot write: {e}")))?;
+    }
+    print_run(&sim, log.len(), json);
+    Ok(())
+}
+
+/// `run --run FILE`: the run file's replay, once it verifies.
+fn replay_run_file(file: &str, json: bool) -> Result<(), InputError> {
+    let sim = verified(file).map_err(|m| InputError::file(file, m))?;
+    print_run(&sim, sim.commands().len(), json);
+    Ok(())
+}
+
+/// Reads and verifies a run file; the replayed run, or why not.
+fn verified(file: &str) -> Result<Simulation, String> {
+    use flowkata::sim::run_file::RunFile;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let run = RunFile::parse(&text).map_err(|e| e.to_string())?;
+    run.verify().map_err(|e| e.to_string())
+}
+
+/// `verify`: one line per file; exit 0 only when all verify.
+fn verify(files: &[String]) -> ExitCode {
+    let mut bad = 0;
+    for f in files {
+        match verified(f) {
+            Ok(sim) => {
+                let r = sim.report();
+                println!(
+                    "verified: {f} ({}, seed {}, {} commands, score {:.0}, {} stars)",
+                    r.level,
+                    r.seed,
+                    sim.commands().len(),
+                    r.score,
+                    r.stars
+                );
+            }
+            Err(m) => {
+                println!("NOT verified: {f}: {m}");
+                bad += 1;
+            }
+        }
+    }
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// Prints a finished (or replayed) run: a table, or the JSON of `run --json`.
+fn print_run(sim: &Simulation, commands: usize, json: bool) {
     let report = sim.report();
     if json {
         let out = RunOutput {
             report: &report,
-            commands: log.len(),
+            commands,
             events: sim.events_processed(),
             state_hash: sim.state_hash(),
         };
@@ -567,9 +658,8 @@ fn run(
             serde_json::to_string_pretty(&out).expect("report serializes")
         );
     } else {
-        print_table(&sim, &report);
+        print_table(sim, &report);
     }
-    Ok(())
 }
 
 fn print_table(sim: &Simulation, r: &RunReport) {

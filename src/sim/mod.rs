@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod replicate;
 pub mod rng;
 pub mod rules;
+pub mod run_file;
 pub mod soak;
 
 pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};

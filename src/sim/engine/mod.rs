@@ -564,9 +564,11 @@ impl Simulation {
         RunReport::of(self)
     }
 
-    /// A SHA-256 over the run's metrics and the internal counters that any divergence would
-    /// change (events processed, items created, every random stream's position), as hex.
-    /// Equal hashes mean the same run, bit for bit.
+    /// A SHA-256 over the run's metrics, the internal counters that any divergence would
+    /// change (events processed, items created, every random stream's position) and the
+    /// command log, as hex. Equal hashes mean the same run, bit for bit, from the same
+    /// commands: a run file's hash also attests its commands, so an edited command that
+    /// happens to change nothing is still caught.
     pub fn state_hash(&self) -> String {
         #[derive(Serialize)]
         struct Digestible<'a> {
@@ -579,6 +581,7 @@ impl Simulation {
             jobs: &'a [Job],
             samples: &'a [Sample],
             debt: f64,
+            commands: &'a [Command],
         }
         let rng = self
             .arrival_rngs
@@ -603,6 +606,7 @@ impl Simulation {
             jobs: &self.improvements.jobs,
             samples: &self.samples,
             debt: self.debt.points,
+            commands: &self.commands,
         };
         let bytes = serde_json::to_vec(&d).expect("state serializes");
         Sha256::digest(&bytes)

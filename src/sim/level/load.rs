@@ -80,21 +80,33 @@ impl Level {
     /// name is neither a file nor an embedded id.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load(path_or_id: &str) -> Result<Level, InputError> {
+        Level::load_with_source(path_or_id).map(|(level, _)| level)
+    }
+
+    /// [`Level::load`], with the level file's text (for run files, which carry or hash it).
+    ///
+    /// # Errors
+    /// As [`Level::load`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_with_source(path_or_id: &str) -> Result<(Level, String), InputError> {
         let path = std::path::Path::new(path_or_id);
         if path.exists() {
             let src = std::fs::read_to_string(path)
                 .map_err(|e| InputError::file(path_or_id, format!("cannot read: {e}")))?;
-            return Level::parse(path_or_id, &src);
+            return Level::parse(path_or_id, &src).map(|l| (l, src));
         }
-        Level::embedded(path_or_id).ok_or_else(|| {
-            let ids: Vec<_> = EMBEDDED.iter().map(|(id, _, _)| *id).collect();
-            InputError::file(
-                path_or_id,
-                format!(
-                    "no such file, and not an embedded level (known: {})",
-                    ids.join(", ")
-                ),
-            )
-        })
+        match EMBEDDED.iter().find(|(id, _, _)| *id == path_or_id) {
+            Some((_, file, src)) => Level::parse(file, src).map(|l| (l, src.to_string())),
+            None => {
+                let ids: Vec<_> = EMBEDDED.iter().map(|(id, _, _)| *id).collect();
+                Err(InputError::file(
+                    path_or_id,
+                    format!(
+                        "no such file, and not an embedded level (known: {})",
+                        ids.join(", ")
+                    ),
+                ))
+            }
+        }
     }
 }

@@ -1,0 +1,360 @@
+//! Run files: a run written down so it can be handed in, verified and compared. A run is
+//! fully described by its level, seed and command log; the file adds the team, the sim time
+//! it reached (a run may be saved mid-play), its headline figures and its state hash at that
+//! time. The format is JSON and is documented in `docs/runs.md`.
+//!
+//! **Verifying** a run file replays level + seed + commands to the recorded sim time and
+//! compares the headline figures and the state hash with the recorded ones
+//! ([`RunFile::verify`]). A match proves the file is self-consistent: its figures are what
+//! its level, seed and commands produce. It does not prove that a person played it.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::command::Command;
+use super::engine::Simulation;
+use super::error::InputError;
+use super::level::{EMBEDDED, Level};
+
+/// The `kind` of a run file: tells a run file from other JSON.
+pub const RUN_KIND: &str = "flowkata-run";
+
+/// The version of the run-file format this build writes and reads.
+pub const RUN_FORMAT_VERSION: u32 = 1;
+
+/// The version of the engine: bumped whenever a change alters what a level and seed
+/// produce, so that a run file from another engine is reported as such, never as tampered.
+pub const ENGINE_VERSION: u32 = 1;
+
+/// The level a run was played on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunLevel {
+    /// The level's id.
+    pub id: String,
+    /// SHA-256 of the level file's text, hex: tells a changed level from the one played.
+    pub content_hash: String,
+    /// The whole level file, for a custom level (not one shipped with the game).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The figures a facilitator compares, as of the recorded sim time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headline {
+    /// Score, money.
+    pub score: f64,
+    /// Stars, 0–3.
+    pub stars: u8,
+    /// Value of completed planned work, money.
+    pub value_delivered: f64,
+    /// Cost of unplanned work, money.
+    pub unplanned_cost: f64,
+    /// Deploys.
+    pub deploys: u64,
+    /// 85th percentile lead time, sim minutes; `null` before anything completed.
+    pub lead_time_p85: Option<f64>,
+}
+
+impl Headline {
+    /// The headline figures of `sim` now.
+    pub fn of(sim: &Simulation) -> Headline {
+        let r = sim.report();
+        Headline {
+            score: r.score,
+            stars: r.stars,
+            value_delivered: r.run.value_delivered,
+            unplanned_cost: r.run.unplanned_cost,
+            deploys: r.run.deploys,
+            lead_time_p85: r.run.lead_time_p85,
+        }
+    }
+
+    /// The first field that differs from `other`, with both values.
+    fn first_difference(&self, other: &Headline) -> Option<(&'static str, String, String)> {
+        let fields = [
+            ("score", self.score.to_string(), other.score.to_string()),
+            ("stars", self.stars.to_string(), other.stars.to_string()),
+            (
+                "value_delivered",
+                self.value_delivered.to_string(),
+                other.value_delivered.to_string(),
+            ),
+            (
+                "unplanned_cost",
+                self.unplanned_cost.to_string(),
+                other.unplanned_cost.to_string(),
+            ),
+            (
+                "deploys",
+                self.deploys.to_string(),
+                other.deploys.to_string(),
+            ),
+            (
+                "lead_time_p85",
+                format!("{:?}", self.lead_time_p85),
+                format!("{:?}", other.lead_time_p85),
+            ),
+        ];
+        fields.into_iter().find(|(_, a, b)| a != b)
+    }
+}
+
+/// A run written down.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFile {
+    /// Always [`RUN_KIND`].
+    pub kind: String,
+    /// [`RUN_FORMAT_VERSION`] of the build that wrote it.
+    pub format_version: u32,
+    /// [`ENGINE_VERSION`] of the build that wrote it.
+    pub engine_version: u32,
+    /// The game's version (the crate's), for people reading the file.
+    pub build: String,
+    /// The level.
+    pub level: RunLevel,
+    /// The seed.
+    pub seed: u64,
+    /// The team's name (may be empty).
+    #[serde(default)]
+    pub team: String,
+    /// The command log.
+    pub commands: Vec<Command>,
+    /// The sim time the run reached, sim minutes.
+    pub sim_time: f64,
+    /// The headline figures at that time.
+    pub headline: Headline,
+    /// The state hash at that time ([`Simulation::state_hash`]).
+    pub state_hash: String,
+}
+
+/// Why a run file did not verify. Each says which check failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VerifyError {
+    /// Not a run file at all, or not one this build can read (bad JSON, missing fields).
+    NotARun(String),
+    /// Written by a newer format than this build reads.
+    NewerFormat { found: u32 },
+    /// Written by another engine version: the same inputs may produce another run, so the
+    /// file can be neither confirmed nor called tampered.
+    OtherEngine { found: u32 },
+    /// The level is not shipped with this build and the file does not carry it.
+    UnknownLevel(String),
+    /// The level's content differs from the one the run was played on.
+    LevelChanged(String),
+    /// The embedded custom level does not parse or validate.
+    BadLevel(String),
+    /// The commands cannot be replayed (a refused command, a time out of order or past the
+    /// recorded sim time).
+    BadCommands(String),
+    /// The replay differs from the record: the figures or the commands were changed.
+    Mismatch {
+        field: String,
+        recorded: String,
+        replayed: String,
+    },
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VerifyError::NotARun(m) => write!(f, "not a flowkata run file: {m}"),
+            VerifyError::NewerFormat { found } => write!(
+                f,
+                "written by a newer flowkata (run format {found}; this build reads {RUN_FORMAT_VERSION})"
+            ),
+            VerifyError::OtherEngine { found } => write!(
+                f,
+                "played on engine version {found}, this build is engine version {ENGINE_VERSION}: replay it with a matching build"
+            ),
+            VerifyError::UnknownLevel(id) => {
+                write!(
+                    f,
+                    "level {id:?} is not in this build and the file does not carry it"
+                )
+            }
+            VerifyError::LevelChanged(id) => write!(
+                f,
+                "level {id:?} has changed since this run was played (its content hash differs)"
+            ),
+            VerifyError::BadLevel(m) => write!(f, "the level in the file is broken: {m}"),
+            VerifyError::BadCommands(m) => write!(f, "the commands do not replay: {m}"),
+            VerifyError::Mismatch {
+                field,
+                recorded,
+                replayed,
+            } => write!(
+                f,
+                "tampered or corrupt: {field} is {recorded} in the file but {replayed} when replayed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// SHA-256 of `text`, hex.
+pub fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The shipped source of the level with id `id`, if there is one.
+fn shipped_source(id: &str) -> Option<&'static str> {
+    EMBEDDED
+        .iter()
+        .find(|(lid, _, _)| *lid == id)
+        .map(|(_, _, src)| *src)
+}
+
+impl RunFile {
+    /// Writes down `sim` as it is now. `source` is the level file's text; a level that is not
+    /// shipped with the game (or differs from the shipped one) is carried whole.
+    pub fn record(sim: &Simulation, source: &str, team: &str) -> RunFile {
+        let id = sim.level().id.clone();
+        let hash = content_hash(source);
+        let shipped = shipped_source(&id).is_some_and(|s| content_hash(s) == hash);
+        RunFile {
+            kind: RUN_KIND.into(),
+            format_version: RUN_FORMAT_VERSION,
+            engine_version: ENGINE_VERSION,
+            build: env!("CARGO_PKG_VERSION").into(),
+            level: RunLevel {
+                id,
+                content_hash: hash,
+                source: (!shipped).then(|| source.to_string()),
+            },
+            seed: sim.seed(),
+            team: team.to_string(),
+            commands: sim.commands().to_vec(),
+            sim_time: sim.now(),
+            headline: Headline::of(sim),
+            state_hash: sim.state_hash(),
+        }
+    }
+
+    /// The file as pretty JSON that [`RunFile::parse`] reads back exactly.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("run files always serialize")
+    }
+
+    /// Reads a run file without verifying it.
+    ///
+    /// # Errors
+    /// [`VerifyError::NotARun`] for text that is not a run file (with the JSON error's line
+    /// and column), and [`VerifyError::NewerFormat`] for a newer format (checked first, so a
+    /// newer file with new fields is reported as newer, not as broken).
+    pub fn parse(text: &str) -> Result<RunFile, VerifyError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            kind: Option<String>,
+            format_version: Option<u32>,
+        }
+        let probe: Probe =
+            serde_json::from_str(text).map_err(|e| VerifyError::NotARun(e.to_string()))?;
+        if probe.kind.as_deref() != Some(RUN_KIND) {
+            return Err(VerifyError::NotARun(format!(
+                "its kind is {:?}, not {RUN_KIND:?}",
+                probe.kind
+            )));
+        }
+        if let Some(v) = probe.format_version.filter(|v| *v > RUN_FORMAT_VERSION) {
+            return Err(VerifyError::NewerFormat { found: v });
+        }
+        serde_json::from_str(text).map_err(|e| VerifyError::NotARun(e.to_string()))
+    }
+
+    /// The level the run was played on: the one it carries, or the shipped one with the
+    /// same content.
+    ///
+    /// # Errors
+    /// [`VerifyError::UnknownLevel`], [`VerifyError::LevelChanged`] or
+    /// [`VerifyError::BadLevel`].
+    pub fn level(&self) -> Result<Level, VerifyError> {
+        let id = &self.level.id;
+        let source = match (&self.level.source, shipped_source(id)) {
+            (Some(s), _) => s.as_str(),
+            (None, Some(s)) => s,
+            (None, None) => return Err(VerifyError::UnknownLevel(id.clone())),
+        };
+        if content_hash(source) != self.level.content_hash {
+            return Err(VerifyError::LevelChanged(id.clone()));
+        }
+        let level = Level::parse(&format!("{id} (in the run file)"), source)
+            .map_err(|e: InputError| VerifyError::BadLevel(e.to_string()))?;
+        if &level.id != id {
+            return Err(VerifyError::BadLevel(format!(
+                "the level in the file is {:?}, the file says {id:?}",
+                level.id
+            )));
+        }
+        Ok(level)
+    }
+
+    /// Replays level + seed + commands to the recorded sim time and compares the headline
+    /// figures and the state hash with the recorded ones. Returns the replayed run.
+    ///
+    /// # Errors
+    /// The first check that fails, as a [`VerifyError`]: another engine version, an unknown
+    /// or changed level, commands that do not replay, or a replay that differs from the
+    /// record (naming the first headline figure that differs, else the state hash).
+    pub fn verify(&self) -> Result<Simulation, VerifyError> {
+        if self.engine_version != ENGINE_VERSION {
+            return Err(VerifyError::OtherEngine {
+                found: self.engine_version,
+            });
+        }
+        let level = self.level()?;
+        if !self.sim_time.is_finite() || self.sim_time < 0.0 {
+            return Err(VerifyError::BadCommands(format!(
+                "sim_time {} is not a time",
+                self.sim_time
+            )));
+        }
+        if self.sim_time > level.duration() {
+            return Err(VerifyError::BadCommands(format!(
+                "sim_time {} is past the level's end ({})",
+                self.sim_time,
+                level.duration()
+            )));
+        }
+        if let Some((i, c)) = self
+            .commands
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !c.at.is_finite() || c.at > self.sim_time)
+        {
+            return Err(VerifyError::BadCommands(format!(
+                "command {i} is at {} sim minutes, after the run's {}",
+                c.at, self.sim_time
+            )));
+        }
+        let mut sim = Simulation::new(level, self.seed);
+        sim.apply_log(&self.commands)
+            .map_err(VerifyError::BadCommands)?;
+        sim.advance_to(self.sim_time);
+        if let Some(e) = sim.halted() {
+            return Err(VerifyError::BadCommands(e.to_string()));
+        }
+        if let Some((field, recorded, replayed)) =
+            self.headline.first_difference(&Headline::of(&sim))
+        {
+            return Err(VerifyError::Mismatch {
+                field: format!("headline.{field}"),
+                recorded,
+                replayed,
+            });
+        }
+        let hash = sim.state_hash();
+        if hash != self.state_hash {
+            return Err(VerifyError::Mismatch {
+                field: "state_hash".into(),
+                recorded: self.state_hash.clone(),
+                replayed: hash,
+            });
+        }
+        Ok(sim)
+    }
+}
