@@ -41,9 +41,12 @@ fn main() -> Result<()> {
             let port: u16 = value("--port")
                 .map_or(Ok(8080), |p| p.parse())
                 .context("--port must be a number")?;
+            let host: std::net::IpAddr = value("--host")
+                .map_or(Ok(std::net::Ipv4Addr::LOCALHOST.into()), |h| h.parse())
+                .context("--host must be an IP address, such as 0.0.0.0 for every interface")?;
             ensure_wasm_target()?;
             let dir = build_web(profile)?;
-            serve(&dir, port)
+            serve(&dir, host, port)
         }
         Some("build-web") => {
             ensure_wasm_target()?;
@@ -54,7 +57,7 @@ fn main() -> Result<()> {
         Some("peer") => peer(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--port N] [--release] | build-web [--release] | test | setup | peer>"
+                "usage: cargo xtask <serve [--host IP] [--port N] [--release] | build-web [--release] | test | setup | peer>"
             );
             std::process::exit(2);
         }
@@ -175,11 +178,25 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// Serves `dir` on 127.0.0.1:`port` until the process ends.
-fn serve(dir: &Path, port: u16) -> Result<()> {
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    println!("flowkata is being served at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    println!("  start a level directly: http://127.0.0.1:{port}/?level=brent&seed=1");
+/// Serves the bundle on `host:port`. With `--host 0.0.0.0` other machines in the room can
+/// reach it: the address printed is this machine's address on its default route (found
+/// with a UDP socket's `connect`, which sends nothing).
+fn serve(dir: &Path, host: std::net::IpAddr, port: u16) -> Result<()> {
+    let server = tiny_http::Server::http((host, port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))?;
+    let shown = if host.is_unspecified() {
+        std::net::UdpSocket::bind("0.0.0.0:0")
+            .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+            .and_then(|s| s.local_addr())
+            .map_or(host, |a| a.ip())
+    } else {
+        host
+    };
+    println!("flowkata is being served at http://{shown}:{port}/ (Ctrl-C to stop)");
+    println!("  start a level directly: http://{shown}:{port}/?level=first-day&seed=1");
+    if host.is_loopback() {
+        println!("  only this machine can reach it; --host 0.0.0.0 serves the room");
+    }
     serve_requests(&server, dir);
     Ok(())
 }
