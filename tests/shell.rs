@@ -345,3 +345,39 @@ fn app_with_hints_off() -> App {
     saved.progress.hints_off = true;
     app_with(saved)
 }
+
+#[test]
+fn a_run_downloaded_mid_play_is_a_run_file_that_verifies() {
+    use flowkata::game::progress::Store;
+    use flowkata::sim::run_file::RunFile;
+    let mut app = app();
+    start(&mut app, "brent", 3);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    for _ in 0..30 {
+        app.update();
+    }
+    let dir = std::env::temp_dir().join(format!("flowkata-shell-runs-{}", std::process::id()));
+    let mut session = app.world_mut().resource_mut::<Session>();
+    session.download_run(&Store::Dir(dir.clone()), "Team A!");
+    let name = session.run_file_name("Team A!");
+    assert!(
+        name.starts_with("flowkata-run-brent-seed3-team-a-t"),
+        "{name}"
+    );
+    assert!(
+        session
+            .run_saved
+            .as_deref()
+            .unwrap()
+            .starts_with("Run saved")
+    );
+    let text = std::fs::read_to_string(dir.join(&name)).expect("written");
+    let run = RunFile::parse(&text).expect("a run file");
+    assert_eq!(run.team, "Team A!");
+    assert_eq!(run.commands.len(), 1);
+    assert_eq!(run.sim_time, session.sim.now());
+    let replayed = run.verify().expect("verifies");
+    assert_eq!(replayed.state_hash(), session.sim.state_hash());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -55,6 +55,27 @@ impl Store {
         Store::Memory
     }
 
+    /// Saves `text` as a file named `name`: a download on the web, a file in the store's
+    /// directory natively. Returns where it went, for the player to read.
+    ///
+    /// # Errors
+    /// Why it could not be saved (no store in this session, a disk or browser refusal).
+    pub fn save_file(&self, name: &str, text: &str) -> Result<String, String> {
+        match self {
+            Store::Memory => Err("files are not saved in this session".into()),
+            Store::Dir(d) => {
+                std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
+                let path = d.join(name);
+                std::fs::write(&path, text).map_err(|e| e.to_string())?;
+                Ok(path.display().to_string())
+            }
+            #[cfg(target_arch = "wasm32")]
+            Store::Browser => download(name, text).map(|()| format!("a download named {name}")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Store::Browser => Err("no browser here".into()),
+        }
+    }
+
     /// Where an export goes or an import comes from, for the player to read.
     pub fn export_place(&self) -> String {
         match self {
@@ -148,8 +169,8 @@ impl SavedProgress {
     /// Exports the progress: a download on the web, a file in the data directory natively.
     pub fn export(&mut self) {
         let json = self.progress.to_json();
-        self.notice = Some(match export(&self.store, &json) {
-            Ok(()) => format!("Progress exported to {}.", self.store.export_place()),
+        self.notice = Some(match self.store.save_file(EXPORT_NAME, &json) {
+            Ok(place) => format!("Progress exported to {place}."),
             Err(e) => format!("Progress could not be exported ({e})."),
         });
     }
@@ -252,20 +273,6 @@ fn write(store: &Store, text: &str) -> Result<(), String> {
         Store::Browser => local_storage()?
             .set_item(STORAGE_KEY, text)
             .map_err(|_| "the browser's storage is full or blocked".to_string()),
-        #[cfg(not(target_arch = "wasm32"))]
-        Store::Browser => Err("no browser here".into()),
-    }
-}
-
-fn export(store: &Store, text: &str) -> Result<(), String> {
-    match store {
-        Store::Memory => Err("progress is not saved in this session".into()),
-        Store::Dir(d) => {
-            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
-            std::fs::write(d.join(EXPORT_NAME), text).map_err(|e| e.to_string())
-        }
-        #[cfg(target_arch = "wasm32")]
-        Store::Browser => download(EXPORT_NAME, text),
         #[cfg(not(target_arch = "wasm32"))]
         Store::Browser => Err("no browser here".into()),
     }

@@ -5,7 +5,10 @@
 use bevy::prelude::*;
 
 use super::AppSystems;
+use super::progress::Store;
 use super::screens::Screen;
+use crate::sim::level::EMBEDDED;
+use crate::sim::run_file::RunFile;
 use crate::sim::{Action, Level, Simulation};
 
 /// Sim minutes that pass per real second at 1× speed: a workday of 480 minutes takes one
@@ -26,6 +29,8 @@ pub struct Session {
     pub speed: u32,
     /// The last refused command and when (sim minutes), shown briefly to the player.
     pub last_error: Option<(String, f64)>,
+    /// Where the last downloaded run file went (or why it did not), for the player.
+    pub run_saved: Option<String>,
 }
 
 impl Session {
@@ -36,7 +41,53 @@ impl Session {
             paused: false,
             speed: 1,
             last_error: None,
+            run_saved: None,
         }
+    }
+
+    /// The run as a run file ([`RunFile`]) for `team`, as of now.
+    pub fn run_file(&self, team: &str) -> RunFile {
+        let id = &self.sim.level().id;
+        let source = EMBEDDED
+            .iter()
+            .find(|(lid, _, _)| lid == id)
+            .map_or("", |(_, _, src)| *src);
+        RunFile::record(&self.sim, source, team)
+    }
+
+    /// The file name of this run's run file for `team`: level, seed, team and sim minute.
+    pub fn run_file_name(&self, team: &str) -> String {
+        let slug: String = team
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let slug = slug.trim_matches('-');
+        let team = if slug.is_empty() {
+            String::new()
+        } else {
+            format!("-{slug}")
+        };
+        format!(
+            "flowkata-run-{}-seed{}{team}-t{:.0}.json",
+            self.sim.level().id,
+            self.sim.seed(),
+            self.sim.now()
+        )
+    }
+
+    /// Saves the run file for `team` to `store` and remembers where it went.
+    pub fn download_run(&mut self, store: &Store, team: &str) {
+        let text = self.run_file(team).to_json();
+        self.run_saved = Some(match store.save_file(&self.run_file_name(team), &text) {
+            Ok(place) => format!("Run saved: {place}"),
+            Err(e) => format!("The run could not be saved: {e}"),
+        });
     }
 }
 

@@ -7,6 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
 use crate::game::progress::SavedProgress;
+use crate::game::screens::title::TitleChoices;
 use crate::game::session::{Session, StartLevel};
 use crate::game::ui::{debrief, root_ui};
 use crate::sim::campaign;
@@ -37,12 +38,13 @@ fn log_result(session: Option<Res<Session>>) {
 
 fn debrief_screen(
     mut contexts: EguiContexts,
-    session: Option<Res<Session>>,
+    session: Option<ResMut<Session>>,
     saved: Res<SavedProgress>,
+    choices: Res<TitleChoices>,
     mut start: MessageWriter<StartLevel>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let Some(session) = session else {
+    let Some(mut session) = session else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
@@ -51,6 +53,9 @@ fn debrief_screen(
     let unlocked = saved.just_unlocked.as_deref();
     egui::CentralPanel::default().show(&mut root, |ui| {
         match debrief::show(ui, &session, unlocked, following) {
+            Some(debrief::Choice::DownloadRun) => {
+                session.download_run(&saved.store, &choices.team);
+            }
             Some(debrief::Choice::Next(id)) => {
                 start.write(StartLevel {
                     level: id,

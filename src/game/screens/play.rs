@@ -7,6 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
 use crate::game::progress::SavedProgress;
+use crate::game::screens::title::TitleChoices;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
 use crate::game::ui::hints::HintChoice;
 use crate::game::ui::{board, controls, hints, hud, root_ui};
@@ -98,21 +99,25 @@ fn end_of_level(session: Option<Res<Session>>, mut next: ResMut<NextState<Screen
 
 fn play_screen(
     mut contexts: EguiContexts,
-    session: Option<Res<Session>>,
+    session: Option<ResMut<Session>>,
+    choices: Res<TitleChoices>,
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     mut saved: ResMut<SavedProgress>,
     mut orders: MessageWriter<PlayerCommand>,
     mut time: MessageWriter<TimeControl>,
 ) -> Result {
-    let (Some(session), Some(mut selected)) = (session, selected) else {
+    let (Some(mut session), Some(mut selected)) = (session, selected) else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
     let mut root = root_ui(ctx);
     let mut out = Vec::new();
     let mut clicks = Vec::new();
-    egui::Panel::top("hud").show(&mut root, |ui| hud::show(ui, &session, &mut clicks));
+    let mut download = false;
+    egui::Panel::top("hud").show(&mut root, |ui| {
+        hud::show(ui, &session, &mut clicks, &mut download)
+    });
     egui::Panel::right("controls")
         .resizable(false)
         .default_size(290.0)
@@ -137,6 +142,9 @@ fn play_screen(
             }
             None => {}
         }
+    }
+    if download {
+        session.download_run(&saved.store, &choices.team);
     }
     for a in out {
         orders.write(PlayerCommand(a));

@@ -20,6 +20,8 @@ pub struct TitleChoices {
     pub custom_seed: bool,
     /// Whether "clear for the next group" is waiting for its confirmation.
     pub confirm_clear: bool,
+    /// The team's name, written into run files.
+    pub team: String,
 }
 
 impl Default for TitleChoices {
@@ -28,6 +30,7 @@ impl Default for TitleChoices {
             seed: 1,
             custom_seed: false,
             confirm_clear: false,
+            team: String::new(),
         }
     }
 }

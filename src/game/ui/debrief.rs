@@ -17,6 +17,8 @@ pub(crate) enum Choice {
     LevelSelect,
     /// Play the next campaign level.
     Next(String),
+    /// Save the run as a run file.
+    DownloadRun,
 }
 
 /// Draws the debrief of `session`. `unlocked` is the level this run unlocked, if any, and
@@ -47,6 +49,18 @@ pub(crate) fn show(
                 }
                 if ui.button("Campaign").clicked() {
                     choice = Some(Choice::LevelSelect);
+                }
+                if ui
+                    .button("⬇ Download run")
+                    .on_hover_text(
+                        "Save this run as a run file to hand in: flowkata-cli verify checks it",
+                    )
+                    .clicked()
+                {
+                    choice = Some(Choice::DownloadRun);
+                }
+                if let Some(msg) = &session.run_saved {
+                    ui.colored_label(theme::MUTED, msg);
                 }
                 if ui.button("↻ Play again (same seed)").clicked() {
                     choice = Some(Choice::Replay);

@@ -8,8 +8,14 @@ use crate::game::theme;
 use crate::game::ui::goals;
 use crate::sim::WorkType;
 
-/// Draws the HUD; the time controls the player clicked are pushed onto `time`.
-pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeControl>) {
+/// Draws the HUD; the time controls the player clicked are pushed onto `time`, and
+/// `download` is set when the player asked to download the run.
+pub(crate) fn show(
+    ui: &mut egui::Ui,
+    session: &Session,
+    time: &mut Vec<TimeControl>,
+    download: &mut bool,
+) {
     let sim = &session.sim;
     let r = sim.report();
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -51,6 +57,19 @@ pub(crate) fn show(ui: &mut egui::Ui, session: &Session, time: &mut Vec<TimeCont
             {
                 time.push(TimeControl::Speed(*s));
             }
+        }
+        ui.separator();
+        if ui
+            .button("⬇ Download run")
+            .on_hover_text(
+                "Save this run so far as a run file: level, seed, your decisions, your figures",
+            )
+            .clicked()
+        {
+            *download = true;
+        }
+        if let Some(msg) = &session.run_saved {
+            ui.colored_label(theme::MUTED, msg);
         }
     });
     ui.horizontal_wrapped(|ui| {

@@ -21,6 +21,7 @@ struct Panel {
     selected: SelectedOutage,
     out: Vec<Action>,
     time: Vec<TimeControl>,
+    download: bool,
 }
 
 impl Panel {
@@ -31,6 +32,7 @@ impl Panel {
             selected: SelectedOutage::default(),
             out: Vec::new(),
             time: Vec::new(),
+            download: false,
         }
     }
 }
@@ -50,7 +52,7 @@ fn hud_harness(panel: Panel) -> Harness<'static, Panel> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 120.0))
         .build_ui_state(
-            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time),
+            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time, &mut p.download),
             panel,
         )
 }
@@ -328,4 +330,14 @@ fn the_hud_shows_each_goal_with_its_value_and_the_dora_keys() {
     assert!(h.query_all_by_label("not yet").count() >= 1);
     h.get_by_label("DORA");
     h.get_by_label("recovery");
+}
+
+#[test]
+fn the_hud_download_button_asks_for_the_run_file() {
+    let mut h = hud_harness(Panel::new("brent", 1));
+    h.run();
+    h.get_by_label("⬇ Download run").click();
+    h.run();
+    assert!(h.state().download);
+    assert!(h.state().time.is_empty());
 }

@@ -60,6 +60,16 @@ pub(crate) fn show(
             ui.colored_label(theme::MUTED, "(each level's own seed)");
         }
         ui.separator();
+        ui.label("Team:");
+        ui.add(
+            egui::TextEdit::singleline(&mut choices.team)
+                .desired_width(120.0)
+                .hint_text("your team's name"),
+        )
+        .on_hover_text(
+            "Written into the run files you download, so a facilitator knows whose run it is.",
+        );
+        ui.separator();
         let mut free = saved.progress.free_play;
         if ui
             .checkbox(&mut free, "Free play: every level open")
