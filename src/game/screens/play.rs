@@ -2,6 +2,7 @@
 //! at the chosen speed in a pausable system; when the run is over, the debrief follows.
 //! The outage selected for triage lives only while the screen does.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
@@ -97,6 +98,13 @@ fn end_of_level(session: Option<Res<Session>>, mut next: ResMut<NextState<Screen
     }
 }
 
+/// What the play screen sends on: the player's decisions and time controls.
+#[derive(SystemParam)]
+struct PlayOutput<'w> {
+    orders: MessageWriter<'w, PlayerCommand>,
+    time: MessageWriter<'w, TimeControl>,
+}
+
 fn play_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
@@ -104,8 +112,7 @@ fn play_screen(
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     mut saved: ResMut<SavedProgress>,
-    mut orders: MessageWriter<PlayerCommand>,
-    mut time: MessageWriter<TimeControl>,
+    mut output: PlayOutput,
 ) -> Result {
     let (Some(mut session), Some(mut selected)) = (session, selected) else {
         return Ok(());
@@ -147,10 +154,10 @@ fn play_screen(
         session.download_run(&saved.store, &choices.team);
     }
     for a in out {
-        orders.write(PlayerCommand(a));
+        output.orders.write(PlayerCommand(a));
     }
     for c in clicks {
-        time.write(c);
+        output.time.write(c);
     }
     Ok(())
 }
