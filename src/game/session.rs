@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::progress::Store;
 use super::screens::Screen;
-use crate::sim::level::EMBEDDED;
+use crate::sim::level::embedded_source;
 use crate::sim::run_file::RunFile;
 use crate::sim::{Action, Level, Simulation};
 
@@ -47,11 +47,7 @@ impl Session {
 
     /// The run as a run file ([`RunFile`]) for `team`, as of now.
     pub fn run_file(&self, team: &str) -> RunFile {
-        let id = &self.sim.level().id;
-        let source = EMBEDDED
-            .iter()
-            .find(|(lid, _, _)| lid == id)
-            .map_or("", |(_, _, src)| *src);
+        let source = embedded_source(&self.sim.level().id).unwrap_or_default();
         RunFile::record(&self.sim, source, team)
     }
 

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::command::Command;
 use super::engine::Simulation;
 use super::error::InputError;
-use super::level::{EMBEDDED, Level};
+use super::level::{Level, embedded_source};
 
 /// The `kind` of a run file: tells a run file from other JSON.
 pub const RUN_KIND: &str = "flowkata-run";
@@ -201,21 +201,13 @@ pub fn content_hash(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The shipped source of the level with id `id`, if there is one.
-fn shipped_source(id: &str) -> Option<&'static str> {
-    EMBEDDED
-        .iter()
-        .find(|(lid, _, _)| *lid == id)
-        .map(|(_, _, src)| *src)
-}
-
 impl RunFile {
     /// Writes down `sim` as it is now. `source` is the level file's text; a level that is not
     /// shipped with the game (or differs from the shipped one) is carried whole.
     pub fn record(sim: &Simulation, source: &str, team: &str) -> RunFile {
         let id = sim.level().id.clone();
         let hash = content_hash(source);
-        let shipped = shipped_source(&id).is_some_and(|s| content_hash(s) == hash);
+        let shipped = embedded_source(&id).is_some_and(|s| content_hash(s) == hash);
         RunFile {
             kind: RUN_KIND.into(),
             format_version: RUN_FORMAT_VERSION,
@@ -274,7 +266,7 @@ impl RunFile {
     /// [`VerifyError::BadLevel`].
     pub fn level(&self) -> Result<Level, VerifyError> {
         let id = &self.level.id;
-        let source = match (&self.level.source, shipped_source(id)) {
+        let source = match (&self.level.source, embedded_source(id)) {
             (Some(s), _) => s.as_str(),
             (None, Some(s)) => s,
             (None, None) => return Err(VerifyError::UnknownLevel(id.clone())),

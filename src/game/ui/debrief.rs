@@ -101,7 +101,7 @@ pub(crate) fn show(
             ),
         );
         if let Some(id) = unlocked {
-            let title = crate::sim::Level::embedded(id).map_or(id.to_string(), |l| l.title);
+            let title = crate::sim::Level::shipped(id).map_or(id, |l| l.title.as_str());
             ui.colored_label(
                 theme::GOOD,
                 egui::RichText::new(format!("Unlocked: {title}")).strong(),

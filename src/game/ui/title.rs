@@ -92,8 +92,8 @@ pub(crate) fn show(
             ui.heading(act.title);
             ui.colored_label(theme::MUTED, act.summary);
             for id in act.levels {
-                if let Some(level) = Level::embedded(id) {
-                    level_card(ui, &level, choices, saved, &mut start);
+                if let Some(level) = Level::shipped(id) {
+                    level_card(ui, level, choices, saved, &mut start);
                 }
             }
         }
@@ -157,7 +157,7 @@ fn level_card(
                     );
                     let play = match campaign::previous(&level.id) {
                         Some(prev) if !open => {
-                            let prev = Level::embedded(prev).map_or(prev.to_string(), |l| l.title);
+                            let prev = Level::shipped(prev).map_or(prev, |l| l.title.as_str());
                             play.on_disabled_hover_text(format!(
                                 "Earn a star on “{prev}” to open this level (or turn on free play)."
                             ))

@@ -36,6 +36,14 @@ pub const EMBEDDED: &[(&str, &str, &str)] = &[
     shipped!("mm1k"),
 ];
 
+/// The RON source of the embedded level with id `id`, if there is one.
+pub fn embedded_source(id: &str) -> Option<&'static str> {
+    EMBEDDED
+        .iter()
+        .find(|(lid, _, _)| *lid == id)
+        .map(|(_, _, src)| *src)
+}
+
 impl Level {
     /// Parses and validates a level from RON `source`; `file` names it in errors.
     ///
@@ -55,7 +63,13 @@ impl Level {
 
     /// An embedded level by id (`brent`).
     pub fn embedded(id: &str) -> Option<Level> {
-        Level::all_embedded().iter().find(|l| l.id == id).cloned()
+        Level::shipped(id).cloned()
+    }
+
+    /// An embedded level by id, by reference: parsed once, never copied (for views that
+    /// look levels up every frame).
+    pub fn shipped(id: &str) -> Option<&'static Level> {
+        Level::all_embedded().iter().find(|l| l.id == id)
     }
 
     /// All embedded levels, in campaign order, parsed once. Their validity is checked by the
@@ -96,7 +110,7 @@ impl Level {
             return Level::parse(path_or_id, &src).map(|l| (l, src));
         }
         match EMBEDDED.iter().find(|(id, _, _)| *id == path_or_id) {
-            Some((_, file, src)) => Level::parse(file, src).map(|l| (l, src.to_string())),
+            Some(&(_, file, src)) => Level::parse(file, src).map(|l| (l, src.to_string())),
             None => {
                 let ids: Vec<_> = EMBEDDED.iter().map(|(id, _, _)| *id).collect();
                 Err(InputError::file(

@@ -19,7 +19,7 @@ use super::dist::Dist;
 mod load;
 mod validate;
 
-pub use load::EMBEDDED;
+pub use load::{EMBEDDED, embedded_source};
 
 /// The skill name that lets a worker fix outages (a key of [`WorkerSpec::skills`]).
 pub const OUTAGE_SKILL: &str = "outages";
