@@ -130,7 +130,8 @@ impl Metric {
     }
 
     /// The metric's value in a report, in its unit; `None` when there is nothing to measure
-    /// yet (no change deployed, no outage fixed, nothing completed).
+    /// yet (no change deployed, no outage fixed, nothing completed). The DORA metrics are
+    /// the report's `dora` keys, which must be filled in first.
     pub fn measure(&self, report: &RunReport, minutes_per_day: f64) -> Option<f64> {
         let r = &report.run;
         let days = |m: Option<f64>| m.map(|m| m / minutes_per_day);
@@ -138,9 +139,10 @@ impl Metric {
         let center = |id: &str| report.centers.iter().find(|c| c.id == id);
         match self {
             Metric::DeploysPerDay => Some(r.deploys_per_day),
-            Metric::ChangeFailureRate => (r.deploys > 0).then_some(r.change_failure_rate),
-            Metric::ChangeLeadTimeDays => days(r.change_lead_time_p50),
-            Metric::RecoveryTimeHours => hours(r.failed_deployment_recovery_time),
+            // DORA's keys as `sim::dora` defines and maps them (the report's `dora`).
+            Metric::ChangeFailureRate => report.dora.change_fail_rate.value,
+            Metric::ChangeLeadTimeDays => report.dora.change_lead_time_days.value,
+            Metric::RecoveryTimeHours => report.dora.recovery_time_hours.value,
             Metric::LeadTimeP85Days => days(r.lead_time_p85),
             Metric::LeadTimeP50Days => days(r.lead_time_p50),
             Metric::ThroughputPerDay => Some(

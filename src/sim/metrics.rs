@@ -384,13 +384,14 @@ impl RunReport {
             dora: FourKeys::default(),
         };
         let per_day_minutes = level.calendar.minutes_per_day;
+        // The four keys first: goals on DORA metrics read them.
+        report.dora = FourKeys::of(&report, per_day_minutes);
         report.goals = level
             .goals
             .iter()
             .map(|g| g.evaluate(&report, per_day_minutes))
             .collect();
         report.stars = stars(level, score, &report.goals);
-        report.dora = FourKeys::of(&report, per_day_minutes);
         report
     }
 }
