@@ -260,7 +260,12 @@ fn validate(files: &[String]) -> ExitCode {
             }
         }
     }
-    if bad == 0 {
+    all_or_two(bad)
+}
+
+/// Exit code 0 when no file failed (`validate`, `verify`); 2 otherwise.
+fn all_or_two(failures: usize) -> ExitCode {
+    if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
@@ -636,11 +641,7 @@ fn verify(files: &[String]) -> ExitCode {
             }
         }
     }
-    if bad == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
+    all_or_two(bad)
 }
 
 /// Prints a finished (or replayed) run: a table, or the JSON of `run --json`.

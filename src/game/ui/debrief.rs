@@ -237,7 +237,7 @@ pub(crate) fn show(
                 });
         });
 
-        let m = &sim.report().run;
+        let m = &r.run;
         let mut facts = Vec::new();
         if m.on_time + m.late > 0 {
             facts.push(format!(
