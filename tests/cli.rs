@@ -314,5 +314,49 @@ fn save_run_verify_and_replay_a_run_file() {
     let o = cli(&["run", "--run", &bad_s]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("headline.score"), "{}", stderr(&o));
+
+    // The same run as a link verifies too.
+    let o = cli(&["link", &good_s, "--base", "http://10.0.0.5:8080/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let link = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(link.starts_with("http://10.0.0.5:8080/#run="), "{link}");
+    let o = cli(&["verify", &link]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("verified: link 1"));
+
+    // compare: the naive run, the good one as a link and the edited one; CSV.
+    let naive = dir.join("naive.json");
+    let naive_s = naive.to_string_lossy().to_string();
+    let o = cli(&[
+        "run",
+        "brent",
+        "--seed",
+        "4",
+        "--save-run",
+        &naive_s,
+        "--team",
+        "Team B",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cli(&["compare", "--csv", &naive_s, &link, &bad_s]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a run that does not verify: exit 2"
+    );
+    let csv = String::from_utf8_lossy(&o.stdout).to_string();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].starts_with("rank,team,status,score"), "{csv}");
+    // Ranked by score.
+    let score = |line: &str| line.split(',').nth(3).unwrap().parse::<f64>().unwrap();
+    assert!(
+        lines[1].starts_with("1,Team A,verified,") || lines[1].starts_with("1,Team B,verified,")
+    );
+    assert!(lines[2].starts_with("2,"), "{csv}");
+    assert!(score(lines[1]) >= score(lines[2]), "{csv}");
+    assert!(lines[3].contains("NOT verified"), "{csv}");
+    let o = cli(&["compare", &naive_s, &link]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
 }

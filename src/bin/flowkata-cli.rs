@@ -42,9 +42,32 @@ enum Cmd {
     /// Verifies run files: replays each and compares its figures and state hash; prints one
     /// line per file and exits 0 only when every file verifies.
     Verify {
-        /// Run files (JSON).
+        /// Run files (JSON), or run links (`http://…/#run=…`).
         #[arg(required = true)]
         files: Vec<String>,
+    },
+    /// Compares several teams' runs: verifies each and prints one table ranked by score
+    /// (runs on another level, seed or drill marked as not comparable), or the same as CSV
+    /// or as a Markdown debrief pack. Exits 0 when every run verifies and all are
+    /// comparable, 2 otherwise.
+    Compare {
+        /// Run files (JSON), or run links.
+        #[arg(required = true)]
+        runs: Vec<String>,
+        /// Print CSV, one row per team.
+        #[arg(long, conflicts_with = "markdown")]
+        csv: bool,
+        /// Print the Markdown debrief pack: the table, storyboards and each team's decisions.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Prints a run file as a run link: the run compressed into the URL's fragment.
+    Link {
+        /// A run file (JSON).
+        file: String,
+        /// The game's address the link opens.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base: String,
     },
     /// Checks level files; exits 0 when every one is a valid level.
     Validate {
@@ -156,6 +179,12 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Validate { files } => validate(&files),
         Cmd::Verify { files } => verify(&files),
+        Cmd::Compare {
+            runs,
+            csv,
+            markdown,
+        } => compare(&runs, csv, markdown),
+        Cmd::Link { file, base } => link(&file, &base),
         Cmd::Speed { level, seed } => exit_code(speed(&level, seed)),
         Cmd::Balance {
             level,
@@ -612,18 +641,103 @@ fn replay_run_file(file: &str, json: bool) -> Result<(), InputError> {
 }
 
 /// Reads and verifies a run file; the replayed run, or why not.
+/// The text of a run given on the command line: a run link as it is, else the file's text
+/// (refused unread above [`rules::MAX_RUN_FILE_BYTES`]).
+fn run_text(arg: &str) -> Result<String, String> {
+    use flowkata::sim::run_file::LINK_KEY;
+    if arg.contains(&format!("#{LINK_KEY}")) {
+        return Ok(arg.to_string());
+    }
+    let size = std::fs::metadata(arg)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > rules::MAX_RUN_FILE_BYTES as u64 {
+        return Err(format!(
+            "too large to be a run: {size} bytes; a run file may have at most {}",
+            rules::MAX_RUN_FILE_BYTES
+        ));
+    }
+    std::fs::read_to_string(arg).map_err(|e| format!("cannot read: {e}"))
+}
+
 fn verified(file: &str) -> Result<Simulation, String> {
     use flowkata::sim::run_file::RunFile;
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
-    let run = RunFile::parse(&text).map_err(|e| e.to_string())?;
+    let text = run_text(file)?;
+    let run = RunFile::parse_any(&text).map_err(|e| e.to_string())?;
     run.verify().map_err(|e| e.to_string())
+}
+
+/// `compare`: the table, CSV or Markdown; exit 0 only when all verify and compare.
+fn compare(runs: &[String], csv: bool, markdown: bool) -> ExitCode {
+    use flowkata::sim::compare::{COLUMNS, compare};
+    let mut inputs = Vec::new();
+    let mut unreadable = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        let name = if r.contains('#') {
+            format!("link {}", i + 1)
+        } else {
+            r.clone()
+        };
+        match run_text(r) {
+            Ok(text) => inputs.push((name, text)),
+            Err(e) => unreadable.push(format!("{name}: {e}")),
+        }
+    }
+    let cmp = compare(&inputs);
+    if csv {
+        print!("{}", cmp.to_csv());
+    } else if markdown {
+        print!("{}", cmp.to_markdown());
+    } else {
+        if let Some(k) = &cmp.key {
+            println!("Runs on {}.", k.label());
+        }
+        // rank, team, score, stars, deploys/day, lead p85, status
+        println!(
+            "{:>4}  {:<20} {:>10} {:>5} {:>8} {:>9}  status",
+            "rank", "team", COLUMNS[3], "stars", "deploy/d", "p85 days"
+        );
+        for row in cmp.rows() {
+            println!(
+                "{:>4}  {:<20} {:>10} {:>5} {:>8} {:>9}  {}",
+                row[0], row[1], row[3], row[4], row[7], row[12], row[2]
+            );
+        }
+    }
+    for u in &unreadable {
+        eprintln!("unreadable: {u}");
+    }
+    let bad = unreadable.len()
+        + cmp
+            .entries
+            .iter()
+            .filter(|e| !e.verified() || !e.comparable)
+            .count();
+    all_or_two(bad)
+}
+
+/// `link`: the run file as a run link.
+fn link(file: &str, base: &str) -> ExitCode {
+    use flowkata::sim::run_file::RunFile;
+    match run_text(file).and_then(|t| RunFile::parse(&t).map_err(|e| e.to_string())) {
+        Ok(run) => {
+            println!("{}", run.to_link(base));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {file}: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `verify`: one line per file; exit 0 only when all verify.
 fn verify(files: &[String]) -> ExitCode {
     let mut bad = 0;
-    for f in files {
-        match verified(f) {
+    for (i, arg) in files.iter().enumerate() {
+        let link = format!("link {}", i + 1);
+        let f = if arg.contains('#') { &link } else { arg };
+        match verified(arg) {
             Ok(sim) => {
                 let r = sim.report();
                 println!(

@@ -82,6 +82,63 @@ pub enum Action {
     ChooseRoute { stream: String, route: String },
 }
 
+impl Action {
+    /// The decision in words, for timelines and debrief packs: `WIP limit of qa: 4`.
+    pub fn describe(&self) -> String {
+        let on_off = |on: &bool| if *on { "on" } else { "off" };
+        match self {
+            Action::SetWipLimit { center, limit } => match limit {
+                Some(l) => format!("WIP limit of {center}: {l}"),
+                None => format!("WIP limit of {center}: none"),
+            },
+            Action::SetBatchSize { size, center } => match center {
+                Some(c) => format!("batch size of {c}: {size}"),
+                None => format!("deploy batch size: {size}"),
+            },
+            Action::Triage { outage, to } => match to {
+                Assignee::Worker(w) => format!("outage #{outage} to {w}"),
+                Assignee::Defer => format!("outage #{outage} deferred"),
+                Assignee::Auto => format!("outage #{outage} to the standing rule"),
+            },
+            Action::ProtectConstraint { on } => format!("protect the constraint: {}", on_off(on)),
+            Action::HoldWork { hold } => format!("hold new work: {}", on_off(hold)),
+            Action::FundImprovement { id } => format!("fund improvement {id}"),
+            Action::SetImprovementShare { share } => {
+                format!("improvement time: {:.0}%", share * 100.0)
+            }
+            Action::SetBoardInterval { every_days } => {
+                format!("change board meets every {every_days} days")
+            }
+            Action::PreApproveStandard { on } => {
+                format!("pre-approve standard changes: {}", on_off(on))
+            }
+            Action::BypassBoard { on } => format!("bypass the change board: {}", on_off(on)),
+            Action::SetRelease { rule } => match rule {
+                ReleaseRule::Push => "release rule: push".into(),
+                ReleaseRule::DrumBufferRope { buffer } => {
+                    format!("release rule: drum-buffer-rope, buffer {buffer}")
+                }
+            },
+            Action::Freeze { on } => format!("freeze project work: {}", on_off(on)),
+            Action::SetIntake { stream, accept } => {
+                format!("{stream}: {}", if *accept { "accept" } else { "refuse" })
+            }
+            Action::Refuse { item } => format!("refuse item #{item}"),
+            Action::Expedite { item } => format!("expedite item #{item}"),
+            Action::SkipStep { center, on } => format!("skip {center}: {}", on_off(on)),
+            Action::Postmortem { outage } => format!("postmortem of outage #{outage}"),
+            Action::PostmortemPractice { on } => {
+                format!("blameless postmortems as practice: {}", on_off(on))
+            }
+            Action::SetStaffing { worker, posts } => match posts {
+                Some(p) => format!("{worker} works at {}", p.join(", ")),
+                None => format!("{worker} works wherever skilled"),
+            },
+            Action::ChooseRoute { stream, route } => format!("{stream} takes route {route}"),
+        }
+    }
+}
+
 /// The kinds of decision a level can offer the player (its `decisions` list): every
 /// [`Action`] belongs to exactly one ([`Action::decision`]). The controls panel shows only
 /// the offered ones, and the core refuses a command whose decision the level does not offer.

@@ -159,6 +159,35 @@ pub const IMPROVEMENT_ROUNDS: Bounds<u32> = Bounds {
     unit: "rounds",
 };
 
+/// Rounds of an improvement-kata drill ([`crate::sim::kata::Drill`]).
+pub const DRILL_ROUNDS: Bounds<u32> = Bounds {
+    min: 1,
+    max: 12,
+    unit: "rounds",
+};
+
+/// Length of a drill's round, workdays.
+pub const DRILL_ROUND_DAYS: Bounds<f64> = Bounds {
+    min: 0.25,
+    max: 60.0,
+    unit: "workdays",
+};
+
+/// Wall-clock minutes a drill's round may be timed to (the facilitator's timer).
+pub const DRILL_ROUND_MINUTES: Bounds<f64> = Bounds {
+    min: 1.0,
+    max: 120.0,
+    unit: "minutes",
+};
+
+/// The largest run file or run link (decompressed) the game and the CLI read, bytes: a
+/// `phoenix` run with a command every sim minute is far below it, and a larger file is
+/// refused before it is parsed.
+pub const MAX_RUN_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The most commands a run file may hold.
+pub const MAX_RUN_COMMANDS: usize = 100_000;
+
 /// The most events a level may expect over its days, by [`crate::sim::Level::expected_events`].
 /// The engine processes about ten million events a second natively and a few million in
 /// the browser, so this is tens of seconds of engine time: any level above it is an absurd

@@ -14,13 +14,17 @@ use sha2::{Digest, Sha256};
 use super::command::Command;
 use super::engine::Simulation;
 use super::error::InputError;
+use super::kata::{self, Drill, Storyboard};
 use super::level::{Level, embedded_source};
+use super::rules;
 
 /// The `kind` of a run file: tells a run file from other JSON.
 pub const RUN_KIND: &str = "flowkata-run";
 
-/// The version of the run-file format this build writes and reads.
-pub const RUN_FORMAT_VERSION: u32 = 1;
+/// The version of the run-file format this build writes; it reads this one and every older
+/// one. Version 2 added `drill` and `storyboard` (both optional, so a version 1 file reads
+/// as a run with neither).
+pub const RUN_FORMAT_VERSION: u32 = 2;
 
 /// The version of the engine: bumped whenever a change alters what a level and seed
 /// produce, so that a run file from another engine is reported as such, never as tampered.
@@ -128,6 +132,13 @@ pub struct RunFile {
     pub headline: Headline,
     /// The state hash at that time ([`Simulation::state_hash`]).
     pub state_hash: String,
+    /// The drill the run was played as, if any: the level is played with it
+    /// ([`Level::with_drill`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<Drill>,
+    /// The team's improvement-kata storyboard, in a drill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboard: Option<Storyboard>,
 }
 
 /// Why a run file did not verify. Each says which check failed.
@@ -135,6 +146,9 @@ pub struct RunFile {
 pub enum VerifyError {
     /// Not a run file at all, or not one this build can read (bad JSON, missing fields).
     NotARun(String),
+    /// Larger than [`rules::MAX_RUN_FILE_BYTES`], or more commands than
+    /// [`rules::MAX_RUN_COMMANDS`]: refused unread.
+    TooLarge(String),
     /// Written by a newer format than this build reads.
     NewerFormat { found: u32 },
     /// Written by another engine version: the same inputs may produce another run, so the
@@ -161,6 +175,7 @@ impl std::fmt::Display for VerifyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             VerifyError::NotARun(m) => write!(f, "not a flowkata run file: {m}"),
+            VerifyError::TooLarge(m) => write!(f, "too large to be a run: {m}"),
             VerifyError::NewerFormat { found } => write!(
                 f,
                 "written by a newer flowkata (run format {found}; this build reads {RUN_FORMAT_VERSION})"
@@ -202,9 +217,20 @@ pub fn content_hash(text: &str) -> String {
 }
 
 impl RunFile {
-    /// Writes down `sim` as it is now. `source` is the level file's text; a level that is not
-    /// shipped with the game (or differs from the shipped one) is carried whole.
+    /// Writes down `sim` as it is now. `source` is the level file's text (before any drill
+    /// was applied); a level that is not shipped with the game (or differs from the shipped
+    /// one) is carried whole.
     pub fn record(sim: &Simulation, source: &str, team: &str) -> RunFile {
+        Self::record_with(sim, source, team, None)
+    }
+
+    /// As [`RunFile::record`], with the team's storyboard of a drill.
+    pub fn record_with(
+        sim: &Simulation,
+        source: &str,
+        team: &str,
+        storyboard: Option<Storyboard>,
+    ) -> RunFile {
         let id = sim.level().id.clone();
         let hash = content_hash(source);
         let shipped = embedded_source(&id).is_some_and(|s| content_hash(s) == hash);
@@ -224,6 +250,8 @@ impl RunFile {
             sim_time: sim.now(),
             headline: Headline::of(sim),
             state_hash: sim.state_hash(),
+            drill: sim.level().drill,
+            storyboard,
         }
     }
 
@@ -239,6 +267,13 @@ impl RunFile {
     /// and column), and [`VerifyError::NewerFormat`] for a newer format (checked first, so a
     /// newer file with new fields is reported as newer, not as broken).
     pub fn parse(text: &str) -> Result<RunFile, VerifyError> {
+        if text.len() > rules::MAX_RUN_FILE_BYTES {
+            return Err(VerifyError::TooLarge(format!(
+                "{} bytes; a run file may have at most {}",
+                text.len(),
+                rules::MAX_RUN_FILE_BYTES
+            )));
+        }
         #[derive(Deserialize)]
         struct Probe {
             kind: Option<String>,
@@ -255,7 +290,16 @@ impl RunFile {
         if let Some(v) = probe.format_version.filter(|v| *v > RUN_FORMAT_VERSION) {
             return Err(VerifyError::NewerFormat { found: v });
         }
-        serde_json::from_str(text).map_err(|e| VerifyError::NotARun(e.to_string()))
+        let run: RunFile =
+            serde_json::from_str(text).map_err(|e| VerifyError::NotARun(e.to_string()))?;
+        if run.commands.len() > rules::MAX_RUN_COMMANDS {
+            return Err(VerifyError::TooLarge(format!(
+                "{} commands; a run may have at most {}",
+                run.commands.len(),
+                rules::MAX_RUN_COMMANDS
+            )));
+        }
+        Ok(run)
     }
 
     /// The level the run was played on: the one it carries, or the shipped one with the
@@ -282,7 +326,12 @@ impl RunFile {
                 level.id
             )));
         }
-        Ok(level)
+        match self.drill {
+            Some(d) => level
+                .with_drill(d)
+                .map_err(|e| VerifyError::BadLevel(format!("drill: {e}"))),
+            None => Ok(level),
+        }
     }
 
     /// Replays level + seed + commands to the recorded sim time and compares the headline
@@ -323,10 +372,16 @@ impl RunFile {
                 c.at, self.sim_time
             )));
         }
-        let mut sim = Simulation::new(level, self.seed);
-        sim.apply_log(&self.commands)
-            .map_err(VerifyError::BadCommands)?;
-        sim.advance_to(self.sim_time);
+        let (sim, rounds) = if level.drill.is_some() {
+            kata::measure_rounds(&level, self.seed, &self.commands, self.sim_time)
+                .map_err(VerifyError::BadCommands)?
+        } else {
+            let mut sim = Simulation::new(level.clone(), self.seed);
+            sim.apply_log(&self.commands)
+                .map_err(VerifyError::BadCommands)?;
+            sim.advance_to(self.sim_time);
+            (sim, Vec::new())
+        };
         if let Some(e) = sim.halted() {
             return Err(VerifyError::BadCommands(e.to_string()));
         }
@@ -339,6 +394,24 @@ impl RunFile {
                 replayed,
             });
         }
+        if let Some(story) = &self.storyboard {
+            if level.drill.is_none() {
+                return Err(VerifyError::Mismatch {
+                    field: "storyboard".into(),
+                    recorded: "a storyboard".into(),
+                    replayed: "a run that is not a drill".into(),
+                });
+            }
+            if let Some((field, recorded, replayed)) =
+                kata::storyboard_difference(&level, self.seed, story, &rounds)
+            {
+                return Err(VerifyError::Mismatch {
+                    field,
+                    recorded,
+                    replayed,
+                });
+            }
+        }
         let hash = sim.state_hash();
         if hash != self.state_hash {
             return Err(VerifyError::Mismatch {
@@ -348,5 +421,90 @@ impl RunFile {
             });
         }
         Ok(sim)
+    }
+}
+
+/// The key of a run in a run link's fragment: `…/#run=DATA`.
+pub const LINK_KEY: &str = "run=";
+
+impl RunFile {
+    /// The run as the data of a run link: compact JSON, compressed with DEFLATE (RFC 1951,
+    /// by `miniz_oxide`) and written in URL-safe base64 without padding (RFC 4648 §5). A
+    /// browser keeps a URL's fragment to itself, so a run link reaches no server.
+    pub fn to_link_data(&self) -> String {
+        use base64::Engine;
+        let json = serde_json::to_string(self).expect("run files always serialize");
+        let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    }
+
+    /// The run link: `base` (the game's address, without a fragment) with the run in its
+    /// fragment.
+    pub fn to_link(&self, base: &str) -> String {
+        let base = base.split('#').next().unwrap_or_default();
+        format!("{base}#{LINK_KEY}{}", self.to_link_data())
+    }
+
+    /// Reads a run from a run link, its fragment (`#run=…`) or the bare data, without
+    /// verifying it.
+    ///
+    /// # Errors
+    /// [`VerifyError::NotARun`] for text that is not a run link or does not decode (naming
+    /// the step: base64 or DEFLATE), [`VerifyError::TooLarge`] when it would decompress to
+    /// more than [`rules::MAX_RUN_FILE_BYTES`] (checked while decompressing, so a crafted
+    /// link cannot exhaust memory), and every error of [`RunFile::parse`].
+    pub fn from_link(link: &str) -> Result<RunFile, VerifyError> {
+        use base64::Engine;
+        let link = link.trim();
+        let data = match link.rfind(LINK_KEY) {
+            Some(i) => &link[i + LINK_KEY.len()..],
+            None if !link.contains(['/', '#', '?', '{']) => link,
+            None => {
+                return Err(VerifyError::NotARun(format!(
+                    "a run link has {LINK_KEY:?} in its fragment, after '#'"
+                )));
+            }
+        };
+        let data = data.split('&').next().unwrap_or_default();
+        if data.len() > rules::MAX_RUN_FILE_BYTES {
+            return Err(VerifyError::TooLarge(format!(
+                "a link of {} characters; at most {}",
+                data.len(),
+                rules::MAX_RUN_FILE_BYTES
+            )));
+        }
+        let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(data)
+            .map_err(|e| {
+                VerifyError::NotARun(format!("the link is cut or changed (base64: {e})"))
+            })?;
+        let json =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, rules::MAX_RUN_FILE_BYTES)
+                .map_err(|e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                        VerifyError::TooLarge(format!(
+                            "the link unpacks to more than {} bytes",
+                            rules::MAX_RUN_FILE_BYTES
+                        ))
+                    }
+                    s => VerifyError::NotARun(format!(
+                        "the link is cut or changed (it does not unpack: {s:?})"
+                    )),
+                })?;
+        let text = String::from_utf8(json)
+            .map_err(|_| VerifyError::NotARun("the link does not unpack to text".into()))?;
+        RunFile::parse(&text)
+    }
+
+    /// Reads a run file's text or a run link, whichever `text` is.
+    ///
+    /// # Errors
+    /// As [`RunFile::parse`] or [`RunFile::from_link`].
+    pub fn parse_any(text: &str) -> Result<RunFile, VerifyError> {
+        if text.trim_start().starts_with('{') {
+            RunFile::parse(text)
+        } else {
+            RunFile::from_link(text)
+        }
     }
 }

@@ -106,6 +106,25 @@ impl Simulation {
                 decision.label()
             ));
         }
+        if let Some(drill) = self.level.drill {
+            let mpd = self.level.calendar.minutes_per_day;
+            if !action.is_operational() && !drill.is_between_rounds(self.now, mpd) {
+                let next = drill.round_at(self.now, mpd) + 1;
+                let when = if next < drill.rounds {
+                    format!(
+                        "round {} starts on day {}",
+                        next + 1,
+                        drill.boundary(next, mpd) / mpd
+                    )
+                } else {
+                    "this is the last round".into()
+                };
+                return Err(format!(
+                    "in a drill, {} change only between rounds ({when})",
+                    decision.label()
+                ));
+            }
+        }
         match action {
             Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
             Action::SkipStep { center, on } => self.skip_step(center, on),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use super::challenge::{Goal, HintSpec, Metric, Trigger};
 pub use super::command::Decision;
 use super::dist::Dist;
+pub use super::kata::Drill;
 
 mod load;
 mod validate;
@@ -158,6 +159,11 @@ pub struct Level {
     /// Hints shown once when the run's state calls for them.
     #[serde(default)]
     pub hints: Vec<HintSpec>,
+    /// An improvement-kata drill: the run in rounds, standing decisions only between them
+    /// ([`crate::sim::kata`]). Set by a facilitator's link ([`Level::with_drill`]) or in
+    /// the file, where `days` must then be rounds × round_days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<Drill>,
 }
 
 /// Westrum's typology of organisational culture (R. Westrum, "A typology of organisation
@@ -733,6 +739,17 @@ impl Level {
         self.decisions
             .as_ref()
             .is_none_or(|d| d.contains(&decision))
+    }
+
+    /// This level played as `drill`: its length becomes rounds × round_days.
+    ///
+    /// # Errors
+    /// A number of the drill out of range ([`Drill::check`]).
+    pub fn with_drill(mut self, drill: Drill) -> Result<Level, String> {
+        drill.check()?;
+        self.days = drill.days();
+        self.drill = Some(drill);
+        Ok(self)
     }
 
     /// Length of a run in sim minutes.

@@ -102,6 +102,21 @@ impl Level {
                 ),
             ));
         }
+        if let Some(drill) = &self.drill {
+            drill.check().map_err(|e| c.err("drill", e))?;
+            if (drill.days() - self.days).abs() > 1e-9 * self.days {
+                return Err(c.err(
+                    "days",
+                    format!(
+                        "a drill of {} rounds of {} workdays lasts {} workdays, but days is {}",
+                        drill.rounds,
+                        drill.round_days,
+                        drill.days(),
+                        self.days
+                    ),
+                ));
+            }
+        }
         let cal = &self.calendar;
         c.bounds(
             "calendar.minutes_per_day",

@@ -1,0 +1,392 @@
+//! Improvement-kata drills: a run split into rounds, and the team's storyboard.
+//!
+//! A **drill** ([`Drill`]) plays a level for `rounds` rounds of `round_days` workdays each
+//! (the run lasts rounds × round_days, whatever the level's own length). Standing decisions
+//! (WIP limits, batch sizes, the release rule, staffing, …: every [`Action`] that is not
+//! [operational](Action::is_operational)) change only between rounds, as the kata's
+//! experiment; the core refuses them during a round, so a replayed log cannot go around the
+//! rule. Operational decisions (triage, expedite, refuse, a postmortem) stay available.
+//!
+//! The **storyboard** ([`Storyboard`]) is Toyota Kata's improvement-kata storyboard (M.
+//! Rother, *Toyota Kata*, 2009; the "Improvement Kata Handbook"): the challenge, and per
+//! round the current condition, the target condition, the obstacle addressed now, the
+//! experiment with its predicted outcome, the measured result and what was learned. The
+//! game measures the current condition and the result ([`measure_rounds`]); a run file's
+//! verification checks the recorded figures against a replay.
+
+use serde::{Deserialize, Serialize};
+
+use super::challenge::{Goal, Metric, Unit};
+use super::command::{Action, Command};
+use super::engine::Simulation;
+use super::level::{Level, WorkType};
+use super::metrics::RunReport;
+use super::rules;
+
+/// A drill: the run in `rounds` rounds of `round_days` workdays.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drill {
+    /// Number of rounds, [`rules::DRILL_ROUNDS`].
+    pub rounds: u32,
+    /// Length of a round, workdays, [`rules::DRILL_ROUND_DAYS`].
+    pub round_days: f64,
+}
+
+impl Drill {
+    /// `Ok` when both numbers are in range.
+    ///
+    /// # Errors
+    /// Which number is out of range, and its range.
+    pub fn check(&self) -> Result<(), String> {
+        rules::DRILL_ROUNDS
+            .check(self.rounds)
+            .map_err(|e| format!("rounds {e}"))?;
+        rules::DRILL_ROUND_DAYS
+            .check(self.round_days)
+            .map_err(|e| format!("round_days {e}"))
+    }
+
+    /// Length of the whole drill, workdays.
+    pub fn days(&self) -> f64 {
+        f64::from(self.rounds) * self.round_days
+    }
+
+    /// Sim time at which round `k` (0-based) starts; `k = rounds` is the end of the drill.
+    pub fn boundary(&self, k: u32, minutes_per_day: f64) -> f64 {
+        f64::from(k) * self.round_days * minutes_per_day
+    }
+
+    /// The round (0-based) under way at sim time `t`; a boundary belongs to the round it
+    /// starts, and the end of the drill to the last round.
+    pub fn round_at(&self, t: f64, minutes_per_day: f64) -> u32 {
+        (0..self.rounds)
+            .rev()
+            .find(|&k| t >= self.boundary(k, minutes_per_day))
+            .unwrap_or(0)
+    }
+
+    /// Whether `t` is exactly the start of a round: the only moments standing decisions may
+    /// change.
+    pub fn is_between_rounds(&self, t: f64, minutes_per_day: f64) -> bool {
+        (0..self.rounds).any(|k| self.boundary(k, minutes_per_day) == t)
+    }
+}
+
+impl Metric {
+    /// The metrics a storyboard's target condition may name: those that can be measured
+    /// over one round ([`Metric::over_window`]).
+    pub fn kata_metrics() -> Vec<Metric> {
+        let mut m = vec![
+            Metric::Score,
+            Metric::ThroughputPerDay,
+            Metric::DeploysPerDay,
+            Metric::ChangeFailureRate,
+            Metric::MeanWip,
+            Metric::UnplannedCost,
+            Metric::ConstraintOutageShare,
+            Metric::Collisions,
+            Metric::Debt,
+        ];
+        m.extend(WorkType::PLANNED.map(|work_type| Metric::Completed { work_type }));
+        m
+    }
+
+    /// The metric measured over the window from `before` (`None`: the start of the run) to
+    /// `after`, in its unit; `None` when it cannot be measured over a window (quantiles and
+    /// means over items: lead times, recovery and restore times) or there is nothing to
+    /// measure (no deploy in the window for the change failure rate).
+    ///
+    /// Counts and money are the difference between the two reports; per-day rates divide
+    /// it by the window's workdays; time averages (mean WIP, utilization, a worker's share
+    /// on outages) are `(x₁·t₁ − x₀·t₀)/(t₁ − t₀)`, exact for a time average from the start
+    /// of the run; technical debt is its level at `after`.
+    pub fn over_window(
+        &self,
+        before: Option<&RunReport>,
+        after: &RunReport,
+        minutes_per_day: f64,
+    ) -> Option<f64> {
+        let Some(b) = before else {
+            return self.measure(after, minutes_per_day);
+        };
+        let (t0, t1) = (b.sim_time, after.sim_time);
+        let span = t1 - t0;
+        if span <= 0.0 {
+            return None;
+        }
+        let days = span / minutes_per_day;
+        let diff = |f: &dyn Fn(&RunReport) -> f64| f(after) - f(b);
+        let time_avg = |f: &dyn Fn(&RunReport) -> f64| (f(after) * t1 - f(b) * t0) / span;
+        let planned = |r: &RunReport| -> f64 {
+            WorkType::PLANNED
+                .iter()
+                .map(|t| r.run.completed.get(t.key()).copied().unwrap_or(0) as f64)
+                .sum()
+        };
+        match self {
+            Metric::Score => Some(diff(&|r| r.score)),
+            Metric::UnplannedCost => Some(diff(&|r| r.run.unplanned_cost)),
+            Metric::Collisions => Some(diff(&|r| r.run.collisions as f64)),
+            Metric::Completed { work_type } => Some(diff(&|r| {
+                r.run.completed.get(work_type.key()).copied().unwrap_or(0) as f64
+            })),
+            Metric::DeploysPerDay => Some(diff(&|r| r.run.deploys as f64) / days),
+            Metric::ThroughputPerDay => Some(diff(&planned) / days),
+            Metric::ChangeFailureRate => {
+                let failed =
+                    |r: &RunReport| (r.run.change_failure_rate * r.run.deploys as f64).round();
+                let deploys = diff(&|r| r.run.deploys as f64);
+                (deploys > 0.0).then(|| diff(&failed) / deploys)
+            }
+            Metric::MeanWip => Some(time_avg(&|r| r.run.mean_wip)),
+            Metric::ConstraintOutageShare => after
+                .workers
+                .iter()
+                .zip(&b.workers)
+                .filter(|(w, _)| w.constraint)
+                .map(|(w1, w0)| {
+                    (w1.unplanned_utilization * t1 - w0.unplanned_utilization * t0) / span
+                })
+                .reduce(f64::max),
+            Metric::Utilization { center } => {
+                let u = |r: &RunReport| {
+                    r.centers
+                        .iter()
+                        .find(|c| &c.id == center)
+                        .map_or(0.0, |c| c.utilization)
+                };
+                Some(time_avg(&u))
+            }
+            Metric::Debt => Some(after.run.debt),
+            _ => None,
+        }
+    }
+}
+
+/// One measured figure of a condition: a metric and its value over a round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// What was measured.
+    pub metric: Metric,
+    /// Its value in the metric's unit; `null` when there was nothing to measure.
+    pub value: Option<f64>,
+}
+
+impl Figure {
+    /// `label: value` in the metric's unit.
+    pub fn shown(&self) -> String {
+        format!(
+            "{}: {}",
+            self.metric.label(),
+            self.value
+                .map_or("—".into(), |v| self.metric.unit().format(v))
+        )
+    }
+}
+
+/// One round of the improvement kata, as the team wrote it and the game measured it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KataRound {
+    /// The current condition: every [kata metric](Metric::kata_metrics) measured over the
+    /// previous round (for the first round, over the first round of a baseline run of the
+    /// same level and seed with no decisions).
+    pub current_condition: Vec<Figure>,
+    /// The target condition: a metric, a direction and a number.
+    pub target: Goal,
+    /// The obstacle the team addresses now.
+    #[serde(default)]
+    pub obstacle: String,
+    /// The experiment: the change the team makes for this round.
+    #[serde(default)]
+    pub experiment: String,
+    /// The predicted value of the target's metric over this round, in its unit.
+    pub prediction: f64,
+    /// The target's metric measured over this round, once it has been played.
+    #[serde(default)]
+    pub result: Option<f64>,
+    /// "What did we learn?", written after the round.
+    #[serde(default)]
+    pub learned: String,
+}
+
+impl KataRound {
+    /// Whether the measured result met the target condition (`None` before the round ends).
+    pub fn target_met(&self) -> Option<bool> {
+        self.result.map(|v| self.target.met_by(Some(v)))
+    }
+}
+
+/// The improvement-kata storyboard of a drill.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storyboard {
+    /// The challenge, from the level (its goals and briefing).
+    #[serde(default)]
+    pub challenge: String,
+    /// The rounds planned so far, in order.
+    #[serde(default)]
+    pub rounds: Vec<KataRound>,
+}
+
+impl Storyboard {
+    /// The challenge of `level` in words: its briefing and its goals.
+    pub fn challenge_of(level: &Level) -> String {
+        let goals: Vec<String> = level.goals.iter().map(Goal::label).collect();
+        if goals.is_empty() {
+            level.briefing.clone()
+        } else {
+            format!("{} Goals: {}.", level.briefing, goals.join("; "))
+        }
+    }
+}
+
+/// Every kata metric of `level` measured over a window: see [`Metric::over_window`].
+pub fn condition(level: &Level, before: Option<&RunReport>, after: &RunReport) -> Vec<Figure> {
+    let mpd = level.calendar.minutes_per_day;
+    Metric::kata_metrics()
+        .into_iter()
+        .map(|metric| Figure {
+            value: metric.over_window(before, after, mpd),
+            metric,
+        })
+        .collect()
+}
+
+/// The first round's current condition: `level` (with its drill) played on `seed` with no
+/// decisions, measured over the first round.
+///
+/// # Errors
+/// When the level has no drill.
+pub fn baseline_condition(level: &Level, seed: u64) -> Result<Vec<Figure>, String> {
+    let drill = level.drill.ok_or("the level has no drill")?;
+    let mut sim = Simulation::new(level.clone(), seed);
+    sim.advance_to(drill.boundary(1, level.calendar.minutes_per_day));
+    Ok(condition(level, None, &sim.report()))
+}
+
+/// The reports of a run at each round boundary it has reached (index k: the end of round
+/// k), replaying `commands` on `level` and `seed` up to `until` sim minutes. A command at a
+/// boundary is applied after that boundary's report: it belongs to the next round.
+///
+/// # Errors
+/// When the level has no drill, or a command does not replay (its index and reason).
+pub fn measure_rounds(
+    level: &Level,
+    seed: u64,
+    commands: &[Command],
+    until: f64,
+) -> Result<(Simulation, Vec<RunReport>), String> {
+    let drill = level.drill.ok_or("the level has no drill")?;
+    let mpd = level.calendar.minutes_per_day;
+    let mut sim = Simulation::new(level.clone(), seed);
+    let mut reports = Vec::new();
+    let mut next = 1;
+    let mut snap = |sim: &mut Simulation, upto: f64, reports: &mut Vec<RunReport>| {
+        while next <= drill.rounds && drill.boundary(next, mpd) <= upto {
+            sim.advance_to(drill.boundary(next, mpd));
+            reports.push(sim.report());
+            next += 1;
+        }
+    };
+    for (i, c) in commands.iter().enumerate() {
+        snap(&mut sim, c.at, &mut reports);
+        sim.apply_log(std::slice::from_ref(c))
+            .map_err(|e| e.replacen("command 0", &format!("command {i}"), 1))?;
+    }
+    snap(&mut sim, until, &mut reports);
+    sim.advance_to(until);
+    Ok((sim, reports))
+}
+
+/// The first storyboard figure that differs from what a replay measures, as (field,
+/// recorded, replayed). `reports[k]` is the report at the end of round k.
+pub fn storyboard_difference(
+    level: &Level,
+    seed: u64,
+    story: &Storyboard,
+    reports: &[RunReport],
+) -> Option<(String, String, String)> {
+    let mpd = level.calendar.minutes_per_day;
+    let show = |v: Option<f64>| format!("{v:?}");
+    for (k, round) in story.rounds.iter().enumerate() {
+        let expected = if k == 0 {
+            baseline_condition(level, seed).ok()
+        } else {
+            reports
+                .get(k - 1)
+                .map(|after| condition(level, k.checked_sub(2).and_then(|j| reports.get(j)), after))
+        };
+        if let Some(expected) = expected {
+            for (i, (got, want)) in round.current_condition.iter().zip(&expected).enumerate() {
+                if got != want {
+                    return Some((
+                        format!("storyboard.rounds[{k}].current_condition[{i}]"),
+                        show(got.value),
+                        show(want.value),
+                    ));
+                }
+            }
+            if round.current_condition.len() != expected.len() {
+                return Some((
+                    format!("storyboard.rounds[{k}].current_condition"),
+                    format!("{} figures", round.current_condition.len()),
+                    format!("{} figures", expected.len()),
+                ));
+            }
+        }
+        // A result belongs only to a round played to its end, and then it is the measure.
+        let replayed = reports.get(k).map(|after| {
+            round.target.metric.over_window(
+                k.checked_sub(1).and_then(|j| reports.get(j)),
+                after,
+                mpd,
+            )
+        });
+        let differs = match replayed {
+            None => round.result.is_some(),
+            Some(v) => round.result != v,
+        };
+        if differs {
+            return Some((
+                format!("storyboard.rounds[{k}].result"),
+                show(round.result),
+                show(replayed.flatten()),
+            ));
+        }
+    }
+    None
+}
+
+impl Action {
+    /// Whether this is an operational decision, about one outage or one item (triage,
+    /// postmortem, expedite, refuse), as opposed to a standing one (a policy that holds
+    /// until changed). In a drill only operational decisions may change during a round.
+    pub fn is_operational(&self) -> bool {
+        matches!(
+            self,
+            Action::Triage { .. }
+                | Action::Postmortem { .. }
+                | Action::Expedite { .. }
+                | Action::Refuse { .. }
+        )
+    }
+}
+
+/// Formats a prediction or a result of `metric` in its unit.
+pub fn format_value(metric: &Metric, v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| metric.unit().format(v))
+}
+
+/// The unit of a storyboard metric, for input fields: a share is typed as 0–1.
+pub fn input_hint(metric: &Metric) -> &'static str {
+    match metric.unit() {
+        Unit::Share => "a share, 0–1",
+        Unit::Days => "workdays",
+        Unit::Hours => "hours",
+        Unit::Money => "money",
+        Unit::Number => "a number",
+    }
+}
