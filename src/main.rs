@@ -7,8 +7,7 @@ use bevy_egui::EguiPlugin;
 use flowkata::game::{self, launch::LaunchOptions};
 
 fn main() {
-    #[cfg(target_arch = "wasm32")]
-    console_error_panic_hook::set_once();
+    game::runs::install_panic_hook();
 
     App::new()
         .insert_resource(ClearColor(Color::srgb(0.1, 0.1, 0.12)))

@@ -44,6 +44,7 @@ fn start(app: &mut App, level: &str, seed: u64) {
         level: level.into(),
         seed: Some(seed),
         speed: None,
+        ..Default::default()
     });
     app.update();
     app.update();
@@ -380,4 +381,217 @@ fn a_run_downloaded_mid_play_is_a_run_file_that_verifies() {
     let replayed = run.verify().expect("verifies");
     assert_eq!(replayed.state_hash(), session.sim.state_hash());
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn temp_store(name: &str) -> (std::path::PathBuf, flowkata::game::progress::Store) {
+    let dir = std::env::temp_dir().join(format!("flowkata-shell-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    (dir.clone(), flowkata::game::progress::Store::Dir(dir))
+}
+
+/// The current run is saved after a command and every sim hour, in a slot per team and
+/// tab; a new app (a reopened page) offers it and resumes it exactly where it was.
+#[test]
+fn a_saved_run_resumes_exactly_where_it_was() {
+    use flowkata::game::runs::{Resume, SLOT_PREFIX};
+    use flowkata::game::screens::title::TitleChoices;
+    let (dir, store) = temp_store("resume");
+    let mut app = app_with(SavedProgress::load(store.clone()));
+    app.world_mut().resource_mut::<TitleChoices>().team = "Blue team".into();
+    start(&mut app, "phoenix", 8);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    // 100 frames of 0.1 s at 1×: 80 sim minutes, so the hour's autosave has happened.
+    for _ in 0..100 {
+        app.update();
+    }
+    let slots = store.list_slots(SLOT_PREFIX);
+    assert_eq!(slots, vec!["run.blue-team.native".to_string()]);
+    let saved_text = store.read_slot(&slots[0]).unwrap().unwrap();
+    let saved = flowkata::sim::run_file::RunFile::parse(&saved_text).unwrap();
+    assert!(saved.sim_time >= 60.0, "saved at {}", saved.sim_time);
+    assert_eq!(saved.commands.len(), 1);
+
+    // The page is reopened: a new app on the same store.
+    let mut app = app_with(SavedProgress::load(store.clone()));
+    let choices = app.world().resource::<TitleChoices>();
+    assert_eq!(choices.resumable.len(), 1, "{:?}", choices.resumable);
+    assert!(choices.resumable[0].label.contains("Blue team"));
+    app.world_mut().write_message(Resume(slots[0].clone()));
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Play);
+    let session = app.world().resource::<Session>();
+    assert!(session.paused, "a resumed run waits for the player");
+    assert_eq!(session.sim.now(), saved.sim_time);
+    assert_eq!(session.sim.state_hash(), saved.state_hash);
+    assert_eq!(app.world().resource::<TitleChoices>().team, "Blue team");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A run file brought in opens verified on its debrief; a tampered one stays on the title
+/// screen with the reason.
+#[test]
+fn an_opened_run_is_verified_and_a_tampered_one_is_refused_with_its_reason() {
+    use flowkata::game::files::{Inbox, Incoming, Purpose};
+    use flowkata::game::session::StartProblem;
+    use flowkata::sim::run_file::RunFile;
+    let mut sim = Simulation::new(flowkata::sim::Level::embedded("brent").unwrap(), 4);
+    sim.apply(Action::ProtectConstraint { on: true }).unwrap();
+    sim.run_to_end();
+    let src = flowkata::sim::level::embedded_source("brent").unwrap();
+    let run = RunFile::record(&sim, src, "Team R");
+    let mut app = app();
+    let bring = |app: &mut App, text: String| {
+        app.world_mut().resource_mut::<Inbox>().0.push(Incoming {
+            name: "team-r.json".into(),
+            text: Ok(text),
+            purpose: Purpose::Dropped,
+        });
+        app.update();
+        app.update();
+    };
+    bring(&mut app, run.to_link("http://x/"));
+    assert_eq!(screen(&app), Screen::Debrief);
+    let session = app.world().resource::<Session>();
+    assert!(session.opened.as_deref().unwrap().starts_with("Verified"));
+    assert_eq!(session.sim.state_hash(), run.state_hash);
+    assert_eq!(session.run_file("someone else").team, "Team R");
+
+    let tampered = run.to_json().replacen("\"score\": ", "\"score\": 1", 1);
+    bring(&mut app, tampered);
+    assert_eq!(screen(&app), Screen::Title);
+    let problem = &app.world().resource::<StartProblem>().0;
+    assert!(
+        problem.contains("NOT verified") && problem.contains("headline.score"),
+        "{problem}"
+    );
+}
+
+/// A drill: the first round waits for its plan; the clock stops at the round's end, the
+/// result is measured and reviewed; standing decisions are refused during a round; the
+/// debrief follows the last review, and the run file verifies with its storyboard.
+#[test]
+fn a_drill_plays_round_by_round_with_its_storyboard() {
+    use flowkata::game::screens::play::DrillPlay;
+    use flowkata::sim::challenge::{Goal, Metric};
+    use flowkata::sim::kata::{self, Drill, KataRound};
+    let drill = Drill {
+        rounds: 2,
+        round_days: 0.5,
+    };
+    let mut app = app();
+    app.world_mut().write_message(StartLevel {
+        level: "phoenix".into(),
+        seed: Some(42),
+        drill: Some(drill),
+        speed: Some(16),
+        ..Default::default()
+    });
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Play);
+    let plan = |app: &mut App, k: usize| {
+        let session = app.world().resource::<Session>();
+        let level = session.sim.level().clone();
+        let current = if k == 0 {
+            kata::baseline_condition(&level, 42).unwrap()
+        } else {
+            let d = app.world().resource::<DrillPlay>();
+            kata::condition(&level, None, &d.reports[0])
+        };
+        let mut session = app.world_mut().resource_mut::<Session>();
+        session.storyboard.as_mut().unwrap().rounds.push(KataRound {
+            current_condition: current,
+            target: Goal {
+                metric: Metric::DeploysPerDay,
+                at_least: Some(2.0),
+                at_most: None,
+            },
+            obstacle: "batches".into(),
+            experiment: "protect Brent".into(),
+            prediction: 2.0,
+            result: None,
+            learned: String::new(),
+        });
+        session.paused = false;
+    };
+    // Unplanned, the first round does not start, even unpaused.
+    app.world_mut().resource_mut::<Session>().paused = false;
+    for _ in 0..10 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Session>().sim.now(), 0.0);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    app.update();
+    plan(&mut app, 0);
+    let mpd = 480.0;
+    let end1 = drill.boundary(1, mpd);
+    // 16×: 12.8 sim minutes a frame; 240 minutes take 19 frames; run more.
+    for _ in 0..40 {
+        app.update();
+    }
+    let session = app.world().resource::<Session>();
+    assert_eq!(
+        session.sim.now(),
+        end1,
+        "the clock stops at the round's end"
+    );
+    assert!(session.paused);
+    let result = session.storyboard.as_ref().unwrap().rounds[0].result;
+    let mut by_hand = Simulation::new(session.sim.level().clone(), 42);
+    by_hand
+        .apply(Action::ProtectConstraint { on: true })
+        .unwrap();
+    by_hand.advance_to(end1);
+    assert_eq!(result, Some(by_hand.report().run.deploys as f64 / 0.5));
+    assert_eq!(app.world().resource::<DrillPlay>().reviewing, Some(0));
+
+    // Review done; plan round 2 with a new batch size (between rounds: allowed).
+    app.world_mut().resource_mut::<DrillPlay>().reviewing = None;
+    app.world_mut()
+        .write_message(PlayerCommand(Action::SetBatchSize {
+            size: 3,
+            center: None,
+        }));
+    app.update();
+    plan(&mut app, 1);
+    for _ in 0..3 {
+        app.update();
+    }
+    // Mid-round: a standing decision is refused, with the reason.
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: false }));
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert!(
+        session
+            .last_error
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("between rounds"),
+        "{:?}",
+        session.last_error
+    );
+    for _ in 0..40 {
+        app.update();
+    }
+    assert_eq!(
+        screen(&app),
+        Screen::Play,
+        "the last round is reviewed first"
+    );
+    assert_eq!(app.world().resource::<DrillPlay>().reviewing, Some(1));
+    app.world_mut().resource_mut::<DrillPlay>().reviewing = None;
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    let session = app.world().resource::<Session>();
+    let run = session.run_file("Kata");
+    assert_eq!(run.storyboard.as_ref().unwrap().rounds.len(), 2);
+    assert!(run.storyboard.as_ref().unwrap().rounds[1].result.is_some());
+    run.verify()
+        .expect("the drill's run file verifies, storyboard and all");
 }

@@ -1,10 +1,30 @@
 //! Launch options: a level to start at once, from the page address on the web
 //! (`?level=ID&seed=N&speed=S`, so a facilitator can hand every team the same run) or from the
 //! command line natively (`flowkata --level ID --seed N --speed S`).
+//!
+//! A **drill link** adds `rounds=R&round_days=D` (the level played as an improvement-kata
+//! drill of R rounds of D workdays, the seed locked), optionally `minutes=M` (a wall-clock
+//! timer per round) and `team=ask` (ask for the team's name first). A **run link** carries a
+//! run in the fragment (`#run=…`): the game opens it as it opens a run file.
 
 use bevy::prelude::*;
 
+use super::files::{Inbox, Incoming, Purpose};
 use super::session::StartLevel;
+
+/// A drill set up by the facilitator's link: the timer per round, whether the team is
+/// asked for its name (the start waits for it), and whether the seed is locked.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct DrillSetup {
+    /// Wall-clock minutes per round.
+    pub minutes: Option<f64>,
+    /// Whether the team is asked for its name.
+    pub ask_team: bool,
+    /// The drill's start, waiting for the team's name.
+    pub pending: Option<StartLevel>,
+    /// Whether the seed came from the facilitator's link.
+    pub seed_locked: bool,
+}
 
 /// A level to start at launch, from the address or the command line.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
@@ -15,6 +35,27 @@ pub struct LaunchOptions {
     pub seed: Option<u64>,
     /// Speed multiplier.
     pub speed: Option<u32>,
+    /// Drill: number of rounds.
+    pub rounds: Option<u32>,
+    /// Drill: workdays per round.
+    pub round_days: Option<f64>,
+    /// Drill: wall-clock minutes per round.
+    pub minutes: Option<f64>,
+    /// Drill: ask for the team's name before the first round.
+    pub ask_team: bool,
+    /// A run link's fragment, to open.
+    pub run_link: Option<String>,
+}
+
+impl LaunchOptions {
+    /// The drill the options describe, when they name rounds (one round of the level's
+    /// own length when only `round_days` is missing is not guessed: both are needed).
+    pub fn drill(&self) -> Option<crate::sim::kata::Drill> {
+        Some(crate::sim::kata::Drill {
+            rounds: self.rounds?,
+            round_days: self.round_days?,
+        })
+    }
 }
 
 impl LaunchOptions {
@@ -27,6 +68,24 @@ impl LaunchOptions {
                 "level" => o.level = Some(v.to_string()),
                 "seed" => o.seed = v.parse().map_err(|_| warn!("ignoring seed={v:?}")).ok(),
                 "speed" => o.speed = v.parse().map_err(|_| warn!("ignoring speed={v:?}")).ok(),
+                "rounds" => o.rounds = v.parse().map_err(|_| warn!("ignoring rounds={v:?}")).ok(),
+                "round_days" => {
+                    o.round_days = v
+                        .parse()
+                        .map_err(|_| warn!("ignoring round_days={v:?}"))
+                        .ok()
+                }
+                "minutes" => {
+                    o.minutes = v
+                        .parse()
+                        .ok()
+                        .filter(|m| crate::sim::rules::DRILL_ROUND_MINUTES.contains(*m))
+                        .or_else(|| {
+                            warn!("ignoring minutes={v:?}");
+                            None
+                        })
+                }
+                "team" => o.ask_team = v == "ask",
                 _ => warn!("ignoring unknown launch option {k:?}"),
             }
         }
@@ -62,10 +121,17 @@ impl LaunchOptions {
     pub fn from_environment() -> Self {
         #[cfg(target_arch = "wasm32")]
         {
-            let query = web_sys::window()
-                .and_then(|w| w.location().search().ok())
+            let location = web_sys::window().map(|w| w.location());
+            let query = location
+                .as_ref()
+                .and_then(|l| l.search().ok())
                 .unwrap_or_default();
-            Self::from_query(&query)
+            let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
+            let mut o = Self::from_query(&query);
+            if hash.contains(crate::sim::run_file::LINK_KEY) {
+                o.run_link = Some(hash);
+            }
+            o
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
@@ -76,16 +142,46 @@ impl LaunchOptions {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, launch);
+    app.init_resource::<DrillSetup>()
+        .add_systems(Startup, launch);
 }
 
-fn launch(options: Option<Res<LaunchOptions>>, mut start: MessageWriter<StartLevel>) {
+fn launch(
+    options: Option<Res<LaunchOptions>>,
+    mut start: MessageWriter<StartLevel>,
+    mut inbox: ResMut<Inbox>,
+    mut drill: ResMut<DrillSetup>,
+) {
     let Some(o) = options else { return };
+    if let Some(link) = &o.run_link {
+        inbox.0.push(Incoming {
+            name: "the run link".into(),
+            text: Ok(link.clone()),
+            purpose: Purpose::Run,
+        });
+        return;
+    }
+    drill.minutes = o.minutes;
+    drill.ask_team = o.ask_team && o.drill().is_some();
+    drill.seed_locked = o.drill().is_some();
+    if drill.ask_team {
+        // The team names itself first; the level starts from the prompt.
+        drill.pending = o.level.clone().map(|level| StartLevel {
+            level,
+            seed: o.seed,
+            speed: o.speed,
+            drill: o.drill(),
+            custom: None,
+        });
+        return;
+    }
     if let Some(level) = &o.level {
         start.write(StartLevel {
             level: level.clone(),
             seed: o.seed,
             speed: o.speed,
+            drill: o.drill(),
+            custom: None,
         });
     }
 }
@@ -103,6 +199,21 @@ mod tests {
         assert_eq!(q, a);
         assert_eq!(q.level.as_deref(), Some("brent"));
         assert_eq!(q.seed, Some(42));
+    }
+
+    #[test]
+    fn a_drill_link_gives_the_drill_and_its_timer() {
+        let q = LaunchOptions::from_query(
+            "?level=phoenix&seed=42&rounds=3&round_days=5&minutes=12&team=ask",
+        );
+        let d = q.drill().unwrap();
+        assert_eq!((d.rounds, d.round_days), (3, 5.0));
+        assert_eq!(q.minutes, Some(12.0));
+        assert!(q.ask_team);
+        // A timer out of range is ignored, not fatal; no rounds, no drill.
+        let q = LaunchOptions::from_query("?level=phoenix&round_days=5&minutes=100000");
+        assert_eq!(q.drill(), None);
+        assert_eq!(q.minutes, None);
     }
 
     #[test]

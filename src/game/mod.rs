@@ -9,14 +9,18 @@
 //! - [`input`]: keyboard shortcuts;
 //! - [`launch`]: a level to start at once, from the page address or the command line;
 //! - [`progress`]: the player's campaign progress, saved between sessions;
+//! - [`files`]: files in and out (picker, drop, downloads, clipboard, the page's address);
+//! - [`runs`]: opening runs and custom levels, the autosave and resuming;
 //! - [`ui`]: the egui screens, board, HUD, controls and debrief charts;
 //! - [`web`]: the page glue on wasm (loading indicator, ready flag, sim clock).
 
 use bevy::prelude::*;
 
+pub mod files;
 pub mod input;
 pub mod launch;
 pub mod progress;
+pub mod runs;
 pub mod screens;
 pub mod session;
 pub mod theme;
@@ -61,6 +65,8 @@ pub fn logic_plugin(app: &mut App) {
         input::plugin,
         launch::plugin,
         progress::plugin,
+        files::plugin,
+        runs::plugin,
     ));
 }
 

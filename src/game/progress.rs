@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 
+use super::files::{self, Inbox, Purpose};
 use super::screens::Screen;
 use super::session::Session;
 use crate::sim::campaign::{self, Progress};
@@ -70,9 +71,111 @@ impl Store {
                 Ok(path.display().to_string())
             }
             #[cfg(target_arch = "wasm32")]
-            Store::Browser => download(name, text).map(|()| format!("a download named {name}")),
+            Store::Browser => {
+                let mime = match name.rsplit('.').next() {
+                    Some("csv") => "text/csv",
+                    Some("md") => "text/markdown",
+                    _ => "application/json",
+                };
+                files::download(name, text, mime).map(|()| format!("a download named {name}"))
+            }
             #[cfg(not(target_arch = "wasm32"))]
             Store::Browser => Err("no browser here".into()),
+        }
+    }
+
+    /// Reads the document saved under `name` (a local-storage key `flowkata.NAME` on the
+    /// web, the file `NAME.json` natively); `None` when there is none.
+    ///
+    /// # Errors
+    /// Why the store could not be read.
+    pub fn read_slot(&self, name: &str) -> Result<Option<String>, String> {
+        match self {
+            Store::Memory => Ok(None),
+            Store::Dir(d) => match std::fs::read_to_string(d.join(format!("{name}.json"))) {
+                Ok(t) => Ok(Some(t)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.to_string()),
+            },
+            #[cfg(target_arch = "wasm32")]
+            Store::Browser => local_storage()?
+                .get_item(&format!("flowkata.{name}"))
+                .map_err(|_| "local storage could not be read".to_string()),
+            #[cfg(not(target_arch = "wasm32"))]
+            Store::Browser => Err("no browser here".into()),
+        }
+    }
+
+    /// Saves `text` under `name` (see [`Store::read_slot`]); natively through a sibling
+    /// file renamed over the old one, so a crash never leaves half a document.
+    ///
+    /// # Errors
+    /// Why the store refused (full, blocked, read-only).
+    pub fn write_slot(&self, name: &str, text: &str) -> Result<(), String> {
+        match self {
+            Store::Memory => Ok(()),
+            Store::Dir(d) => {
+                std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
+                let tmp = d.join(format!("{name}.json.tmp"));
+                std::fs::write(&tmp, text).map_err(|e| e.to_string())?;
+                std::fs::rename(&tmp, d.join(format!("{name}.json"))).map_err(|e| e.to_string())
+            }
+            #[cfg(target_arch = "wasm32")]
+            Store::Browser => local_storage()?
+                .set_item(&format!("flowkata.{name}"), text)
+                .map_err(|_| "the browser's storage is full or blocked".to_string()),
+            #[cfg(not(target_arch = "wasm32"))]
+            Store::Browser => Err("no browser here".into()),
+        }
+    }
+
+    /// The names saved that start with `prefix`, sorted.
+    pub fn list_slots(&self, prefix: &str) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Store::Memory => Vec::new(),
+            Store::Dir(d) => std::fs::read_dir(d)
+                .map(|rd| {
+                    rd.filter_map(|e| {
+                        let n = e.ok()?.file_name().to_string_lossy().to_string();
+                        let n = n.strip_suffix(".json")?.to_string();
+                        n.starts_with(prefix).then_some(n)
+                    })
+                    .collect()
+                })
+                .unwrap_or_default(),
+            #[cfg(target_arch = "wasm32")]
+            Store::Browser => local_storage()
+                .map(|ls| {
+                    let n = ls.length().unwrap_or(0);
+                    (0..n)
+                        .filter_map(|i| ls.key(i).ok().flatten())
+                        .filter_map(|k| k.strip_prefix("flowkata.").map(str::to_string))
+                        .filter(|k| k.starts_with(prefix))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Store::Browser => Vec::new(),
+        };
+        names.sort();
+        names
+    }
+
+    /// Removes the document saved under `name`, if any.
+    pub fn remove_slot(&self, name: &str) {
+        match self {
+            Store::Memory => {}
+            Store::Dir(d) => {
+                let _ = std::fs::remove_file(d.join(format!("{name}.json")));
+            }
+            #[cfg(target_arch = "wasm32")]
+            Store::Browser => {
+                if let Ok(ls) = local_storage() {
+                    let _ = ls.remove_item(&format!("flowkata.{name}"));
+                }
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            Store::Browser => {}
         }
     }
 
@@ -179,7 +282,7 @@ impl SavedProgress {
     /// later frame), the export file in the data directory natively.
     pub fn request_import(&mut self) {
         match &self.store {
-            Store::Browser => pick_file(),
+            Store::Browser => files::pick(Purpose::Progress),
             Store::Dir(d) => match std::fs::read_to_string(d.join(EXPORT_NAME)) {
                 Ok(text) => self.import(&text),
                 Err(e) => {
@@ -219,18 +322,16 @@ fn record_finished_run(session: Option<Res<Session>>, mut saved: ResMut<SavedPro
     saved.save();
 }
 
-fn receive_picked_file(mut saved: ResMut<SavedProgress>) {
-    if let Some(text) = take_picked_file() {
-        saved.import(&text);
+fn receive_picked_file(mut saved: ResMut<SavedProgress>, mut inbox: ResMut<Inbox>) {
+    for file in inbox.take(&[Purpose::Progress]) {
+        match file.text {
+            Ok(text) => saved.import(&text),
+            Err(e) => saved.notice = Some(format!("Progress not imported: {e}.")),
+        }
     }
 }
 
 // ----- platform glue ------------------------------------------------------------------------
-
-#[cfg(target_arch = "wasm32")]
-thread_local! {
-    static PICKED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
 
 #[cfg(target_arch = "wasm32")]
 fn local_storage() -> Result<web_sys::Storage, String> {
@@ -276,81 +377,6 @@ fn write(store: &Store, text: &str) -> Result<(), String> {
         #[cfg(not(target_arch = "wasm32"))]
         Store::Browser => Err("no browser here".into()),
     }
-}
-
-/// Offers `text` as a file download named `name`.
-#[cfg(target_arch = "wasm32")]
-fn download(name: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let fail = |what: &str| format!("the browser refused the download ({what})");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| fail("blob"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| fail("document"))?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| fail("link"))?
-        .dyn_into()
-        .map_err(|_| fail("link"))?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
-/// Opens the browser's file picker; the chosen file's text arrives through
-/// [`take_picked_file`] in a later frame.
-#[cfg(target_arch = "wasm32")]
-fn pick_file() {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::prelude::Closure;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(input) = document
-        .create_element("input")
-        .map(|e| e.unchecked_into::<web_sys::HtmlInputElement>())
-    else {
-        return;
-    };
-    input.set_type("file");
-    input.set_accept(".json,application/json");
-    let picker = input.clone();
-    let on_change = Closure::<dyn FnMut()>::new(move || {
-        let Some(file) = picker.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        let on_text =
-            Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|v: wasm_bindgen::JsValue| {
-                if let Some(text) = v.as_string() {
-                    PICKED.with(|p| *p.borrow_mut() = Some(text));
-                }
-            });
-        let _ = file.text().then(&on_text);
-        on_text.forget();
-    });
-    input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
-    on_change.forget();
-    input.click();
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn pick_file() {}
-
-#[cfg(target_arch = "wasm32")]
-fn take_picked_file() -> Option<String> {
-    PICKED.with(|p| p.borrow_mut().take())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn take_picked_file() -> Option<String> {
-    None
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::progress::Store;
 use super::screens::Screen;
+use crate::sim::kata::{Drill, Storyboard};
 use crate::sim::level::embedded_source;
 use crate::sim::run_file::RunFile;
 use crate::sim::{Action, Level, Simulation};
@@ -31,24 +32,58 @@ pub struct Session {
     pub last_error: Option<(String, f64)>,
     /// Where the last downloaded run file went (or why it did not), for the player.
     pub run_saved: Option<String>,
+    /// The level file's text (before any drill), written into run files: a custom level
+    /// is carried whole.
+    pub source: String,
+    /// A run opened from a file or a link, verified: where it came from and whose it is.
+    pub opened: Option<String>,
+    /// The team's storyboard, in a drill.
+    pub storyboard: Option<Storyboard>,
+    /// The team of an opened run: its run file and link keep that name.
+    pub run_team: Option<String>,
 }
 
 impl Session {
-    /// A new run of `level` with `seed`, running at 1×.
+    /// A new run of the shipped `level` with `seed`, running at 1×.
     pub fn new(level: Level, seed: u64) -> Self {
+        let source = embedded_source(&level.id).unwrap_or_default().to_string();
+        Self::with_source(Simulation::new(level, seed), source)
+    }
+
+    /// A session around `sim`, whose level file's text is `source`.
+    pub fn with_source(sim: Simulation, source: String) -> Self {
         Self {
-            sim: Simulation::new(level, seed),
+            sim,
             paused: false,
             speed: 1,
             last_error: None,
             run_saved: None,
+            source,
+            opened: None,
+            storyboard: None,
+            run_team: None,
         }
+    }
+
+    /// A session that continues a verified run file (its replayed `sim`), paused.
+    pub fn from_run(run: &RunFile, sim: Simulation) -> Self {
+        let source = run
+            .level
+            .source
+            .clone()
+            .or_else(|| embedded_source(&run.level.id).map(str::to_string))
+            .unwrap_or_default();
+        let mut s = Self::with_source(sim, source);
+        s.storyboard = run.storyboard.clone();
+        s.run_team = Some(run.team.clone());
+        s.paused = true;
+        s
     }
 
     /// The run as a run file ([`RunFile`]) for `team`, as of now.
     pub fn run_file(&self, team: &str) -> RunFile {
-        let source = embedded_source(&self.sim.level().id).unwrap_or_default();
-        RunFile::record(&self.sim, source, team)
+        let team = self.run_team.as_deref().unwrap_or(team);
+        RunFile::record_with(&self.sim, &self.source, team, self.storyboard.clone())
     }
 
     /// The file name of this run's run file for `team`: level, seed, team and sim minute.
@@ -93,14 +128,18 @@ impl Session {
 pub struct StartProblem(pub String);
 
 /// Asks for a level to start (from the title screen, a URL or a test).
-#[derive(Message, Debug, Clone)]
+#[derive(Message, Debug, Clone, Default)]
 pub struct StartLevel {
-    /// Embedded level id.
+    /// Embedded level id (ignored when `custom` is given).
     pub level: String,
     /// Seed; `None` uses the level's own.
     pub seed: Option<u64>,
     /// Initial speed multiplier; `None` keeps 1×.
     pub speed: Option<u32>,
+    /// Play it as an improvement-kata drill.
+    pub drill: Option<Drill>,
+    /// A custom level: its file name and text, validated as the CLI validates it.
+    pub custom: Option<(String, String)>,
 }
 
 /// A player's decision, to be applied to the simulation at the current sim time.
@@ -140,23 +179,58 @@ fn start_level(
     let Some(req) = requests.read().last().cloned() else {
         return;
     };
-    let Some(level) = Level::embedded(&req.level) else {
-        let known: Vec<&str> = Level::all_embedded()
-            .iter()
-            .map(|l| l.id.as_str())
-            .collect();
-        let problem = format!(
-            "There is no level {:?}. Levels: {}.",
-            req.level,
-            known.join(", ")
-        );
-        warn!("{problem}");
-        commands.insert_resource(StartProblem(problem));
-        return;
+    let (level, source) = match &req.custom {
+        Some((name, text)) => match Level::parse(name, text) {
+            Ok(level) => (level, text.clone()),
+            Err(e) => {
+                warn!("{e}");
+                commands.insert_resource(StartProblem(format!("That level cannot be played: {e}")));
+                return;
+            }
+        },
+        None => match Level::embedded(&req.level) {
+            Some(level) => {
+                let src = embedded_source(&level.id).unwrap_or_default().to_string();
+                (level, src)
+            }
+            None => {
+                let known: Vec<&str> = Level::all_embedded()
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect();
+                let problem = format!(
+                    "There is no level {:?}. Levels: {}.",
+                    req.level,
+                    known.join(", ")
+                );
+                warn!("{problem}");
+                commands.insert_resource(StartProblem(problem));
+                return;
+            }
+        },
+    };
+    let level = match req.drill {
+        Some(d) => match level.with_drill(d) {
+            Ok(l) => l,
+            Err(e) => {
+                commands
+                    .insert_resource(StartProblem(format!("That drill cannot be played: {e}.")));
+                return;
+            }
+        },
+        None => level,
     };
     commands.remove_resource::<StartProblem>();
     let seed = req.seed.unwrap_or(level.seed);
-    let mut session = Session::new(level, seed);
+    let mut session = Session::with_source(Simulation::new(level, seed), source);
+    if req.drill.is_some() {
+        // A drill opens on the first round's storyboard, paused.
+        session.storyboard = Some(Storyboard {
+            challenge: Storyboard::challenge_of(session.sim.level()),
+            rounds: Vec::new(),
+        });
+        session.paused = true;
+    }
     if let Some(s) = req.speed.filter(|s| SPEEDS.contains(s)) {
         session.speed = s;
     }

@@ -56,18 +56,37 @@ fn debrief_screen(
             Some(debrief::Choice::DownloadRun) => {
                 session.download_run(&saved.store, &choices.team);
             }
+            Some(debrief::Choice::CopyLink) => {
+                let link = session
+                    .run_file(&choices.team)
+                    .to_link(&crate::game::files::base_url());
+                crate::game::files::copy(ui.ctx(), &link);
+                session.run_saved = Some(format!("Run link copied ({} characters).", link.len()));
+            }
+            Some(debrief::Choice::Continue) => {
+                session.opened = None;
+                session.paused = true;
+                next.set(Screen::Play);
+            }
             Some(debrief::Choice::Next(id)) => {
                 start.write(StartLevel {
                     level: id,
                     seed: None,
                     speed: None,
+                    ..Default::default()
                 });
             }
             Some(debrief::Choice::Replay) => {
+                // The same level (a custom one again from its text), seed and drill.
+                let level = session.sim.level();
+                let shipped = crate::sim::level::embedded_source(&level.id)
+                    .is_some_and(|s| s == session.source);
                 start.write(StartLevel {
-                    level: session.sim.level().id.clone(),
+                    level: level.id.clone(),
                     seed: Some(session.sim.seed()),
                     speed: None,
+                    drill: level.drill,
+                    custom: (!shipped).then(|| (level.id.clone(), session.source.clone())),
                 });
             }
             Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),

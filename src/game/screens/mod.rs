@@ -8,6 +8,7 @@
 
 use bevy::prelude::*;
 
+pub mod compare;
 pub mod debrief;
 pub mod play;
 pub mod title;
@@ -22,15 +23,26 @@ pub enum Screen {
     Play,
     /// The end of a level: score, stars, charts, lesson.
     Debrief,
+    /// The facilitator's comparison of several teams' runs.
+    Compare,
 }
 
 /// The screens' logic: the state, and each screen's set-up, clean-up and transitions.
 pub(super) fn plugin(app: &mut App) {
-    app.init_state::<Screen>()
-        .add_plugins((title::plugin, play::plugin, debrief::plugin));
+    app.init_state::<Screen>().add_plugins((
+        title::plugin,
+        play::plugin,
+        debrief::plugin,
+        compare::plugin,
+    ));
 }
 
 /// The screens' egui systems.
 pub(super) fn ui_plugin(app: &mut App) {
-    app.add_plugins((title::ui_plugin, play::ui_plugin, debrief::ui_plugin));
+    app.add_plugins((
+        title::ui_plugin,
+        play::ui_plugin,
+        debrief::ui_plugin,
+        compare::ui_plugin,
+    ));
 }

@@ -7,13 +7,18 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::launch::DrillSetup;
 use crate::game::progress::SavedProgress;
 use crate::game::screens::title::TitleChoices;
+use crate::game::session::SPEEDS;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
 use crate::game::ui::hints::HintChoice;
+use crate::game::ui::kata::{self as kata_ui, RoundPlan};
 use crate::game::ui::{board, controls, hints, hud, root_ui};
 use crate::game::{AppSystems, PausableSystems};
+use crate::sim::RunReport;
 use crate::sim::challenge::HintWatcher;
+use crate::sim::kata::{self, Figure};
 
 /// Which outage the player has selected on the board for triage.
 #[derive(Resource, Default)]
@@ -29,11 +34,43 @@ pub struct Hints {
     pub due: Vec<usize>,
 }
 
+/// A drill in play: the reports at the round boundaries reached, the round being planned,
+/// the round under review, and the round's wall-clock timer.
+#[derive(Resource, Default)]
+pub struct DrillPlay {
+    /// The run's report at the end of each round reached (index k: the end of round k).
+    pub reports: Vec<RunReport>,
+    /// The plan being written for the next round.
+    pub(crate) plan: RoundPlan,
+    /// The current condition shown in the plan (cached per round).
+    pub current: Option<(usize, Vec<Figure>)>,
+    /// The round (0-based) whose result is being reviewed.
+    pub reviewing: Option<usize>,
+    /// When the round under way started, real seconds since start-up.
+    pub round_started: Option<f64>,
+    /// Whether the round's timer ran out (the rest of it plays at top speed).
+    pub timer_out: bool,
+}
+
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         OnEnter(Screen::Play),
         |mut commands: Commands, session: Option<Res<Session>>| {
             commands.init_resource::<SelectedOutage>();
+            // A drill (also one resumed mid-way): the boundary reports so far, by replay.
+            if let Some(s) = &session
+                && s.storyboard.is_some()
+            {
+                let sim = &s.sim;
+                let reports =
+                    kata::measure_rounds(sim.level(), sim.seed(), sim.commands(), sim.now())
+                        .map(|(_, r)| r)
+                        .unwrap_or_default();
+                commands.insert_resource(DrillPlay {
+                    reports,
+                    ..Default::default()
+                });
+            }
             let watcher =
                 session.map_or_else(HintWatcher::default, |s| HintWatcher::new(s.sim.level()));
             commands.insert_resource(Hints {
@@ -45,11 +82,13 @@ pub(super) fn plugin(app: &mut App) {
     .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
         commands.remove_resource::<SelectedOutage>();
         commands.remove_resource::<Hints>();
+        commands.remove_resource::<DrillPlay>();
     })
     .add_systems(
         Update,
         (
             advance_simulation.in_set(PausableSystems),
+            drill_rounds,
             watch_hints,
             end_of_level,
         )
@@ -84,16 +123,77 @@ pub(super) fn ui_plugin(app: &mut App) {
 
 /// Advances the simulation by the frame's real time at the chosen speed (not while paused:
 /// the system is in [`PausableSystems`]).
+///
+/// In a drill the clock stops at the end of each round, and does not start a round that
+/// has not been planned.
 fn advance_simulation(time: Res<Time>, session: Option<ResMut<Session>>) {
     let Some(mut session) = session else { return };
     let dt = f64::from(time.delta_secs()) * SIM_MINUTES_PER_SECOND * f64::from(session.speed);
-    let target = session.sim.now() + dt;
+    let now = session.sim.now();
+    let mut target = now + dt;
+    if let (Some(d), Some(story)) = (session.sim.level().drill, &session.storyboard) {
+        let mpd = session.sim.level().calendar.minutes_per_day;
+        let k = d.round_at(now, mpd);
+        if story.rounds.len() <= k as usize {
+            return;
+        }
+        target = target.min(d.boundary(k + 1, mpd));
+    }
     session.sim.advance_to(target);
 }
 
-/// A finished run (its end reached, or stopped on its event budget) goes to the debrief.
-fn end_of_level(session: Option<Res<Session>>, mut next: ResMut<NextState<Screen>>) {
-    if session.is_some_and(|s| s.sim.is_finished()) {
+/// In a drill: at the end of a round, its result is measured, the game pauses and the
+/// team reviews it; a round whose wall-clock timer ran out plays on at top speed.
+fn drill_rounds(
+    session: Option<ResMut<Session>>,
+    drill: Option<ResMut<DrillPlay>>,
+    setup: Res<DrillSetup>,
+    time: Res<Time<Real>>,
+) {
+    let (Some(mut session), Some(mut drill)) = (session, drill) else {
+        return;
+    };
+    let Some(d) = session.sim.level().drill else {
+        return;
+    };
+    let mpd = session.sim.level().calendar.minutes_per_day;
+    let now = session.sim.now();
+    let reached = (1..=d.rounds).find(|&j| d.boundary(j, mpd) == now);
+    if let Some(j) = reached
+        && drill.reports.len() < j as usize
+    {
+        let report = session.sim.report();
+        drill.reports.push(report);
+        let j = j as usize;
+        let before = j.checked_sub(2).and_then(|i| drill.reports.get(i));
+        let after = &drill.reports[j - 1];
+        if let Some(story) = session.storyboard.as_mut()
+            && let Some(round) = story.rounds.get_mut(j - 1)
+        {
+            round.result = round.target.metric.over_window(before, after, mpd);
+            drill.reviewing = Some(j - 1);
+        }
+        session.paused = true;
+        drill.round_started = None;
+    }
+    if let (Some(minutes), Some(started)) = (setup.minutes, drill.round_started)
+        && !drill.timer_out
+        && time.elapsed_secs_f64() - started > minutes * 60.0
+    {
+        drill.timer_out = true;
+        session.speed = *SPEEDS.last().expect("speeds");
+        session.paused = false;
+    }
+}
+
+/// A finished run (its end reached, or stopped on its event budget) goes to the debrief,
+/// once a drill's last round has been reviewed.
+fn end_of_level(
+    session: Option<Res<Session>>,
+    drill: Option<Res<DrillPlay>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if session.is_some_and(|s| s.sim.is_finished()) && drill.is_none_or(|d| d.reviewing.is_none()) {
         next.set(Screen::Debrief);
     }
 }
@@ -105,12 +205,15 @@ struct PlayOutput<'w> {
     time: MessageWriter<'w, TimeControl>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn play_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
     choices: Res<TitleChoices>,
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
+    drill: Option<ResMut<DrillPlay>>,
+    time: Res<Time<Real>>,
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
 ) -> Result {
@@ -150,6 +253,9 @@ fn play_screen(
             None => {}
         }
     }
+    if let Some(mut drill) = drill {
+        drill_windows(ctx, &mut session, &mut drill, time.elapsed_secs_f64());
+    }
     if download {
         session.download_run(&saved.store, &choices.team);
     }
@@ -160,4 +266,59 @@ fn play_screen(
         output.time.write(c);
     }
     Ok(())
+}
+
+/// The drill's windows: the review of the round just played, or the plan of the next.
+fn drill_windows(ctx: &egui::Context, session: &mut Session, drill: &mut DrillPlay, now_real: f64) {
+    let Some(d) = session.sim.level().drill else {
+        return;
+    };
+    let mpd = session.sim.level().calendar.minutes_per_day;
+    let (level, seed, now) = (
+        session.sim.level().clone(),
+        session.sim.seed(),
+        session.sim.now(),
+    );
+    let Some(story) = session.storyboard.as_mut() else {
+        return;
+    };
+    if let Some(j) = drill.reviewing {
+        let last = j + 1 == d.rounds as usize;
+        if let Some(round) = story.rounds.get_mut(j)
+            && kata_ui::review(ctx, j, round, last)
+        {
+            drill.reviewing = None;
+        }
+        return;
+    }
+    let k = d.round_at(now, mpd) as usize;
+    if story.rounds.len() > k || d.boundary(k as u32, mpd) != now {
+        return;
+    }
+    if drill.current.as_ref().is_none_or(|(i, _)| *i != k) {
+        let current = if k == 0 {
+            kata::baseline_condition(&level, seed).unwrap_or_default()
+        } else {
+            let before = k.checked_sub(2).and_then(|i| drill.reports.get(i));
+            drill
+                .reports
+                .get(k - 1)
+                .map(|after| kata::condition(&level, before, after))
+                .unwrap_or_default()
+        };
+        drill.current = Some((k, current));
+    }
+    let current = drill
+        .current
+        .as_ref()
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
+    if kata_ui::plan_form(ctx, k, d.rounds, story, &current, &mut drill.plan) {
+        story.rounds.push(drill.plan.round(current));
+        drill.plan.obstacle.clear();
+        drill.plan.experiment.clear();
+        drill.round_started = Some(now_real);
+        drill.timer_out = false;
+        session.paused = false;
+    }
 }

@@ -29,6 +29,30 @@ pub(crate) fn show(
             ui.colored_label(theme::ALARM, format!("Refused: {msg}"));
         }
         let level = sim.level();
+        let open = sim.standing_open();
+        if !open {
+            ui.colored_label(
+                theme::MUTED,
+                "Drill: standing decisions change between rounds, as your experiment. Triage, expedite, refuse and postmortems stay open.",
+            );
+        }
+        ui.add_enabled_ui(open, |ui| standing(ui, sim, out));
+        ui.separator();
+        outages(ui, sim, selected, out);
+        if sim.backlog_len() > 0
+            && (level.offers(Decision::Expedite) || level.offers(Decision::Intake))
+        {
+            egui::CollapsingHeader::new(format!("Backlog ({})", sim.backlog_len()))
+                .default_open(false)
+                .show(ui, |ui| backlog(ui, sim, out));
+        }
+    });
+}
+
+/// The standing decisions: policies that hold until changed.
+fn standing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let level = sim.level();
+    {
         if level.offers(Decision::Staffing) {
             egui::CollapsingHeader::new("Staffing: who works where")
                 .default_open(true)
@@ -54,16 +78,7 @@ pub(crate) fn show(
                 .default_open(true)
                 .show(ui, |ui| improvements(ui, sim, out));
         }
-        ui.separator();
-        outages(ui, sim, selected, out);
-        if sim.backlog_len() > 0
-            && (level.offers(Decision::Expedite) || level.offers(Decision::Intake))
-        {
-            egui::CollapsingHeader::new(format!("Backlog ({})", sim.backlog_len()))
-                .default_open(false)
-                .show(ui, |ui| backlog(ui, sim, out));
-        }
-    });
+    }
 }
 
 /// Sends the command when a slider is released or a value is typed, not on every drag step.

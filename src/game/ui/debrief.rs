@@ -19,6 +19,10 @@ pub(crate) enum Choice {
     Next(String),
     /// Save the run as a run file.
     DownloadRun,
+    /// Copy the run as a run link.
+    CopyLink,
+    /// Go on playing an opened run that had not ended.
+    Continue,
 }
 
 /// Draws the debrief of `session`. `unlocked` is the level this run unlocked, if any, and
@@ -62,11 +66,44 @@ pub(crate) fn show(
                 if let Some(msg) = &session.run_saved {
                     ui.colored_label(theme::MUTED, msg);
                 }
+                if ui
+                    .button("🔗 Copy run link")
+                    .on_hover_text(
+                        "The run in a link (nothing reaches a server): paste it into the workshop chat",
+                    )
+                    .clicked()
+                {
+                    choice = Some(Choice::CopyLink);
+                }
                 if ui.button("↻ Play again (same seed)").clicked() {
                     choice = Some(Choice::Replay);
                 }
+                if session.opened.is_some()
+                    && !sim.is_finished()
+                    && ui
+                        .button("▶ Go on playing")
+                        .on_hover_text("This run was saved before its end: play on from there")
+                        .clicked()
+                {
+                    choice = Some(Choice::Continue);
+                }
             });
         });
+        if let Some(opened) = &session.opened {
+            ui.colored_label(theme::GOOD, opened);
+        }
+        if !sim.is_finished() {
+            ui.colored_label(
+                theme::MUTED,
+                format!(
+                    "This run was saved at {}, before the level's end: these are its figures then.",
+                    sim.level().calendar.format(sim.now())
+                ),
+            );
+        }
+        if let Some(story) = &session.storyboard {
+            super::kata::storyboard_view(ui, story);
+        }
         if let Some(e) = sim.halted() {
             ui.colored_label(
                 theme::ALARM,

@@ -9,12 +9,15 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::input::UiHasKeyboardFocus;
 
 pub(crate) mod board;
+pub(crate) mod compare;
 pub(crate) mod controls;
 pub(crate) mod debrief;
 pub(crate) mod goals;
 pub(crate) mod hints;
 pub(crate) mod hud;
+pub(crate) mod kata;
 pub(crate) mod title;
+pub(crate) mod workshop;
 
 #[cfg(test)]
 mod tests;

@@ -258,7 +258,8 @@ fn campaign_harness(saved: SavedProgress) -> Harness<'static, Campaign> {
         .with_size(egui::vec2(1200.0, 6000.0))
         .build_ui_state(
             |ui, c: &mut Campaign| {
-                if let Some(s) = title::show(ui, &mut c.choices, None, &mut c.saved) {
+                if let Some(s) = title::show(ui, &mut c.choices, None, &mut c.saved, &mut |_, _| {})
+                {
                     c.started = Some(s);
                 }
             },

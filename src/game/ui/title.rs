@@ -20,6 +20,7 @@ pub(crate) fn show(
     choices: &mut TitleChoices,
     problem: Option<&StartProblem>,
     saved: &mut SavedProgress,
+    workshop: &mut dyn FnMut(&mut egui::Ui, &mut TitleChoices),
 ) -> Option<StartLevel> {
     let mut start = None;
     ui.vertical_centered(|ui| {
@@ -105,6 +106,8 @@ pub(crate) fn show(
             }
         }
         ui.add_space(10.0);
+        workshop(ui, choices);
+        ui.add_space(10.0);
         progress_controls(ui, choices, saved);
         ui.add_space(8.0);
         ui.colored_label(
@@ -112,6 +115,7 @@ pub(crate) fn show(
             "Keys in play: Space pause · 1–5 speed (1×–16×) · P protect the constraint. \
              Share a level with ?level=ID&seed=N in the address.",
         );
+        ui.colored_label(theme::MUTED, build_version());
     });
     start
 }
@@ -169,6 +173,7 @@ fn level_card(
                             level: level.id.clone(),
                             seed: choices.custom_seed.then_some(choices.seed),
                             speed: None,
+                            ..Default::default()
                         });
                     }
                 });
@@ -231,4 +236,17 @@ fn progress_controls(ui: &mut egui::Ui, choices: &mut TitleChoices, saved: &mut 
             choices.confirm_clear = true;
         }
     });
+}
+
+/// The build, for the title screen and bug reports: the game's version, the build id the
+/// bundle was made with (`FLOWKATA_BUILD` at compile time, set by `cargo xtask`), and the
+/// engine and run-format versions that decide which run files verify here.
+pub(crate) fn build_version() -> String {
+    format!(
+        "flowkata {} · build {} · engine {} · run format {}",
+        env!("CARGO_PKG_VERSION"),
+        option_env!("FLOWKATA_BUILD").unwrap_or("dev"),
+        crate::sim::run_file::ENGINE_VERSION,
+        crate::sim::run_file::RUN_FORMAT_VERSION
+    )
 }

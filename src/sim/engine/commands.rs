@@ -76,6 +76,14 @@ impl Simulation {
         }
     }
 
+    /// Whether standing decisions may change now: always, except in a drill, where only
+    /// between rounds ([`crate::sim::kata::Drill::is_between_rounds`]).
+    pub fn standing_open(&self) -> bool {
+        self.level
+            .drill
+            .is_none_or(|d| d.is_between_rounds(self.now, self.level.calendar.minutes_per_day))
+    }
+
     /// Applies a player's decision now, and logs it with the current sim time.
     ///
     /// # Errors
@@ -106,9 +114,12 @@ impl Simulation {
                 decision.label()
             ));
         }
-        if let Some(drill) = self.level.drill {
+        if let Some(drill) = self.level.drill
+            && !action.is_operational()
+            && !self.standing_open()
+        {
             let mpd = self.level.calendar.minutes_per_day;
-            if !action.is_operational() && !drill.is_between_rounds(self.now, mpd) {
+            {
                 let next = drill.round_at(self.now, mpd) + 1;
                 let when = if next < drill.rounds {
                     format!(
