@@ -45,6 +45,8 @@ pub struct LaunchOptions {
     pub ask_team: bool,
     /// A run link's fragment, to open.
     pub run_link: Option<String>,
+    /// Open the Compare screen (`?compare`), for a facilitator collecting runs.
+    pub compare: bool,
 }
 
 impl LaunchOptions {
@@ -86,6 +88,7 @@ impl LaunchOptions {
                         })
                 }
                 "team" => o.ask_team = v == "ask",
+                "compare" => o.compare = true,
                 _ => warn!("ignoring unknown launch option {k:?}"),
             }
         }
@@ -151,8 +154,13 @@ fn launch(
     mut start: MessageWriter<StartLevel>,
     mut inbox: ResMut<Inbox>,
     mut drill: ResMut<DrillSetup>,
+    mut next: ResMut<NextState<super::screens::Screen>>,
 ) {
     let Some(o) = options else { return };
+    if o.compare {
+        next.set(super::screens::Screen::Compare);
+        return;
+    }
     if let Some(link) = &o.run_link {
         inbox.0.push(Incoming {
             name: "the run link".into(),

@@ -1,8 +1,11 @@
 //! Page glue on wasm: hides the page's loading indicator once the first frames are drawn, and
 //! publishes `window.__flowkata` = `{ ready, screen, level, seed, simTime, finished, score,
-//! stars, commands, stateHash, unlocked }` (the hash once the run has ended; `unlocked` the
-//! campaign levels the saved progress opens) for the page and the browser test. Natively it
-//! does nothing.
+//! stars, commands, stateHash, unlocked, opened, problem, compare, drill }` for the page and
+//! the browser test: the hash once the run has ended; `unlocked` the campaign levels the
+//! saved progress opens; `opened` the verified-run notice of an opened run; `problem` why
+//! the last start or open failed; `compare` the Compare screen's rows in order (`{ team,
+//! status, score }`); `drill` `{ rounds, planned, reviewing }` in a drill. Natively it does
+//! nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
@@ -26,6 +29,9 @@ fn publish_page_state(
     screen: Res<State<Screen>>,
     session: Option<Res<Session>>,
     saved: Option<Res<SavedProgress>>,
+    problem: Option<Res<crate::game::session::StartProblem>>,
+    runs: Option<Res<crate::game::screens::compare::CompareRuns>>,
+    drill: Option<Res<crate::game::screens::play::DrillPlay>>,
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -54,6 +60,51 @@ fn publish_page_state(
         if s.sim.is_finished() {
             set("stateHash", JsValue::from_str(&s.sim.state_hash()));
         }
+    }
+    if let Some(s) = &session
+        && let Some(o) = &s.opened
+    {
+        set("opened", JsValue::from_str(o));
+    }
+    if let Some(p) = &problem {
+        set("problem", JsValue::from_str(&p.0));
+    }
+    if let Some(runs) = &runs {
+        let rows = js_sys::Array::new();
+        for (row, e) in runs.comparison.rows().iter().zip(&runs.comparison.entries) {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"team".into(), &JsValue::from_str(&e.team()));
+            let _ = js_sys::Reflect::set(&o, &"status".into(), &JsValue::from_str(&row[2]));
+            let _ = js_sys::Reflect::set(
+                &o,
+                &"score".into(),
+                &JsValue::from_f64(e.score().unwrap_or(f64::NAN)),
+            );
+            rows.push(&o);
+        }
+        set("compare", rows.into());
+    }
+    if let (Some(s), Some(d)) = (&session, &drill)
+        && let (Some(spec), Some(story)) = (s.sim.level().drill, &s.storyboard)
+    {
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &o,
+            &"rounds".into(),
+            &JsValue::from_f64(f64::from(spec.rounds)),
+        );
+        let _ = js_sys::Reflect::set(
+            &o,
+            &"planned".into(),
+            &JsValue::from_f64(story.rounds.len() as f64),
+        );
+        let _ = js_sys::Reflect::set(
+            &o,
+            &"reviewing".into(),
+            &d.reviewing
+                .map_or(JsValue::NULL, |r| JsValue::from_f64(r as f64)),
+        );
+        set("drill", o.into());
     }
     if let Some(saved) = &saved {
         let unlocked = js_sys::Array::new();

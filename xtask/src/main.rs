@@ -4,6 +4,9 @@
 //! - `cargo xtask serve [--port 8080] [--release]`: builds the web bundle and serves it on
 //!   `http://127.0.0.1:PORT`, printing the URL.
 //! - `cargo xtask build-web [--release]`: builds the web bundle into `target/web/<profile>/`.
+//! - `cargo xtask dist [--out DIR]`: the shippable bundle (`web-release`) as a self-contained
+//!   static folder (default `dist/`), with precompressed `.gz` copies and the offline
+//!   service worker, to host on any static file server.
 //! - `cargo xtask test`: every test: the core without Bevy, the whole crate with the shell,
 //!   clippy and rustdoc with warnings as errors, fmt, then the web bundle (the wasm build) in
 //!   headless Chromium.
@@ -52,12 +55,17 @@ fn main() -> Result<()> {
             ensure_wasm_target()?;
             build_web(profile).map(|_| ())
         }
+        Some("dist") => {
+            ensure_wasm_target()?;
+            let out = value("--out").map_or_else(|| root().join("dist"), PathBuf::from);
+            dist(&out)
+        }
         Some("setup") => setup(),
         Some("test") => test(),
         Some("peer") => peer(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--host IP] [--port N] [--release] | build-web [--release] | test | setup | peer>"
+                "usage: cargo xtask <serve [--host IP] [--port N] [--release] | build-web [--release] | dist [--out DIR] | test | setup | peer>"
             );
             std::process::exit(2);
         }
@@ -121,7 +129,7 @@ fn ensure_wasm_target() -> Result<()> {
 /// exactly the game's wasm-bindgen version). Returns the folder to serve.
 fn build_web(profile: &str) -> Result<PathBuf> {
     let started = Instant::now();
-    run(cargo().args([
+    run(cargo().env("FLOWKATA_BUILD", build_id()).args([
         "build",
         "--profile",
         profile,
@@ -145,8 +153,17 @@ fn build_web(profile: &str) -> Result<PathBuf> {
         .remove_name_section(true)
         .generate(&out)?;
     std::fs::copy(root().join("web/index.html"), out.join("index.html"))?;
+    // The service worker, versioned by the bundle's content: a new build replaces the
+    // cached one, and a reload without the network plays the cached build.
+    let version = content_version(&[
+        &std::fs::read(out.join("flowkata_bg.wasm"))?,
+        &std::fs::read(out.join("flowkata.js"))?,
+        &std::fs::read(out.join("index.html"))?,
+    ]);
+    let sw = std::fs::read_to_string(root().join("web/sw.js"))?.replace("BUILD_VERSION", &version);
+    std::fs::write(out.join("sw.js"), sw)?;
     // Precompressed copies: the server sends them to browsers that accept gzip (all do).
-    for name in ["flowkata_bg.wasm", "flowkata.js", "index.html"] {
+    for name in ["flowkata_bg.wasm", "flowkata.js", "index.html", "sw.js"] {
         let data = std::fs::read(out.join(name))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&data)?;
@@ -164,6 +181,77 @@ fn build_web(profile: &str) -> Result<PathBuf> {
         size("flowkata_bg.wasm.gz")
     );
     Ok(out)
+}
+
+/// The build id compiled into the game (shown on its title screen): the git commit, with
+/// `+` when the work tree has changes; `dev` without git.
+fn build_id() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--short=10", "HEAD"]) {
+        Some(hash) => {
+            let dirty = git(&["status", "--porcelain"]).is_some_and(|s| !s.is_empty());
+            format!("{hash}{}", if dirty { "+" } else { "" })
+        }
+        None => "dev".into(),
+    }
+}
+
+/// A short version of the bundle's content (FNV-1a, 64 bits, hex): names the service
+/// worker's cache, so each build has its own.
+fn content_version(parts: &[&[u8]]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// `dist`: the shippable bundle copied to `out`, plain files and `.gz` copies side by side.
+fn dist(out: &Path) -> Result<()> {
+    let bundle = build_web("web-release")?;
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("cannot empty {}", out.display()))?;
+    }
+    std::fs::create_dir_all(out)?;
+    let mut total = 0;
+    let mut gzip = 0;
+    for entry in std::fs::read_dir(&bundle)? {
+        let path = entry?.path();
+        let name = path.file_name().context("a file name")?.to_owned();
+        std::fs::copy(&path, out.join(&name))?;
+        let len = std::fs::metadata(&path)?.len();
+        if name.to_string_lossy().ends_with(".gz") {
+            gzip += len;
+        } else {
+            total += len;
+        }
+    }
+    println!(
+        "dist ready: {} ({:.1} MB, {:.1} MB as gzip)",
+        out.display(),
+        total as f64 / 1e6,
+        gzip as f64 / 1e6
+    );
+    println!("  host it on any static file server over http or https, for example:");
+    println!(
+        "  python3 -m http.server 8080 --directory {}",
+        out.display()
+    );
+    println!(
+        "  (opening index.html as a file:// page cannot work: browsers do not load wasm modules from files)"
+    );
+    Ok(())
 }
 
 fn content_type(path: &Path) -> &'static str {
