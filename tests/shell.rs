@@ -595,3 +595,46 @@ fn a_drill_plays_round_by_round_with_its_storyboard() {
     run.verify()
         .expect("the drill's run file verifies, storyboard and all");
 }
+
+/// A level file brought in plays with the CLI's validation: a broken one stays on the title
+/// naming the file, line and field; a good one plays, and its run file carries it whole.
+#[test]
+fn a_custom_level_file_is_validated_played_and_carried_in_its_run() {
+    use flowkata::game::files::{Inbox, Incoming, Purpose};
+    use flowkata::game::session::StartProblem;
+    let mut app = app();
+    let bring = |app: &mut App, name: &str, text: String| {
+        app.world_mut().resource_mut::<Inbox>().0.push(Incoming {
+            name: name.into(),
+            text: Ok(text),
+            purpose: Purpose::Level,
+        });
+        for _ in 0..3 {
+            app.update();
+        }
+    };
+    let good = flowkata::sim::level::embedded_source("mm1")
+        .unwrap()
+        .replace("id: \"mm1\"", "id: \"my-mm1\"");
+    let broken = good.replace("days: 5", "days: -5");
+    assert_ne!(broken, good, "the test edits the days");
+    bring(&mut app, "my-level.ron", broken);
+    assert_eq!(screen(&app), Screen::Title);
+    let problem = app.world().resource::<StartProblem>().0.clone();
+    assert!(
+        problem.contains("my-level.ron") && problem.contains("days"),
+        "{problem}"
+    );
+    bring(&mut app, "my-level.ron", good.clone());
+    assert_eq!(
+        screen(&app),
+        Screen::Play,
+        "{:?}",
+        app.world().get_resource::<StartProblem>()
+    );
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.sim.level().id, "my-mm1");
+    let run = session.run_file("T");
+    assert_eq!(run.level.source.as_deref(), Some(good.as_str()));
+    run.verify().expect("verifies from the carried level");
+}

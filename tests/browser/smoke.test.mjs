@@ -133,3 +133,93 @@ test("the first campaign level, played to its debrief, opens the second after a 
     await browser.close();
   }
 });
+
+// Drops files on the page as a person would: a DragEvent carrying File objects.
+async function drop(page, files) {
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.text], f.name, { type: "application/json" }));
+    document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+}
+
+// Workshops: a run handed in as a link opens verified; a run file with one byte of its score
+// changed is refused naming the field; the Compare screen ranks three teams by score; a
+// drill link waits for the first round's storyboard; a reload works offline.
+test("runs open verified, tampering is caught, Compare ranks the teams, a drill waits for its plan, a reload works offline", { timeout: 600_000 }, async (t) => {
+  const dir = process.env.FLOWKATA_RUNS;
+  if (!dir) {
+    t.skip("FLOWKATA_RUNS is not set (cargo xtask test writes the run files)");
+    return;
+  }
+  const { readFileSync } = await import("node:fs");
+  const files = ["team-a.json", "team-b.json", "team-c.json"].map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+  const runs = files.map((f) => JSON.parse(f.text));
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    // A run link (built the way the game and flowkata-cli link build it) in a fresh page.
+    const title = await openGame(browser, "");
+    const link = await title.page.evaluate(async (text) => {
+      // DEFLATE (raw) + base64url: the browser's own CompressionStream, as a second implementation.
+      const compact = JSON.stringify(JSON.parse(text));
+      const stream = new Blob([compact]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+      const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+      let bin = "";
+      for (const b of bytes) bin += String.fromCharCode(b);
+      return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    }, files[0].text);
+    await title.page.close();
+    const opened = await openGame(browser, `#run=${link}`);
+    await opened.page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 60_000 });
+    const st = await opened.page.evaluate(() => ({ ...window.__flowkata }));
+    assert.ok(st.opened?.startsWith("Verified"), `the run link opens verified: ${st.opened}`);
+    assert.equal(st.stateHash, runs[0].state_hash, "the replay in the browser is the run in the file");
+    await opened.page.screenshot({ path: join(SHOTS, "opened-run.png") });
+
+    // One byte of the score changed, dropped on the page: refused, naming the field.
+    const tampered = files[1].text.replace(/"score": (\d)/, (_, d) => `"score": ${(Number(d) + 1) % 10}`);
+    assert.notEqual(tampered, files[1].text);
+    await drop(opened.page, [{ name: "team-b.json", text: tampered }]);
+    await opened.page.waitForFunction(() => window.__flowkata.screen === "Title", null, { timeout: 60_000 });
+    const refused = await opened.page.evaluate(() => window.__flowkata.problem);
+    assert.match(refused, /NOT verified/);
+    assert.match(refused, /headline\.score/);
+    await opened.page.screenshot({ path: join(SHOTS, "tampered-run.png") });
+    assert.deepEqual(opened.problems, { pageErrors: [], foreignRequests: [] });
+    await opened.page.close();
+
+    // The facilitator's Compare screen with the three runs: ranked by score.
+    const cmp = await openGame(browser, "?compare");
+    assert.equal(await cmp.page.evaluate(() => window.__flowkata.screen), "Compare");
+    await drop(cmp.page, files);
+    await cmp.page.waitForFunction(() => (window.__flowkata.compare ?? []).length === 3, null, { timeout: 120_000 });
+    const rows = await cmp.page.evaluate(() => window.__flowkata.compare);
+    const expected = runs.map((r) => r.team).sort((a, b) => runs.find((r) => r.team === b).headline.score - runs.find((r) => r.team === a).headline.score);
+    assert.deepEqual(rows.map((r) => r.team), expected, "ranked by score, highest first");
+    assert.ok(rows.every((r) => r.status === "verified"), JSON.stringify(rows));
+    await cmp.page.screenshot({ path: join(SHOTS, "compare.png") });
+    assert.deepEqual(cmp.problems, { pageErrors: [], foreignRequests: [] });
+    await cmp.page.close();
+
+    // A drill link: the first round waits, paused, for the team's storyboard.
+    const drill = await openGame(browser, "?level=first-day&seed=1&rounds=2&round_days=0.5&minutes=5");
+    const d = await drill.page.evaluate(() => ({ ...window.__flowkata }));
+    assert.equal(d.screen, "Play");
+    assert.deepEqual(d.drill, { rounds: 2, planned: 0, reviewing: null });
+    await drill.page.waitForTimeout(2000);
+    assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 0, "no round starts before its plan");
+    await drill.page.screenshot({ path: join(SHOTS, "drill-plan.png") });
+
+    // Offline: the service worker serves the cached bundle on a reload.
+    await drill.page.evaluate(() => navigator.serviceWorker.ready);
+    await drill.page.context().setOffline(true);
+    await drill.page.reload();
+    await drill.page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
+    assert.equal(await drill.page.evaluate(() => window.__flowkata.screen), "Play", "the drill link reloads offline");
+    await drill.page.context().setOffline(false);
+    assert.deepEqual(drill.problems.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -391,6 +391,10 @@ fn test() -> Result<()> {
     // The browser test plays phoenix (every mechanic) with seed 3 and no commands to the end; the native core's
     // state hash for the same run must match the one the page reports.
     let expected_hash = native_state_hash(&["run", "phoenix", "--seed", "3", "--json"])?;
+    // Three teams' run files, written natively, for the browser's open, tamper and compare
+    // checks.
+    let runs = root().join("target/browser-runs");
+    write_test_runs(&runs)?;
     // The web bundle in a real browser.
     let dir = build_web("web")?;
     let server = std::sync::Arc::new(
@@ -412,7 +416,8 @@ fn test() -> Result<()> {
         // Screenshots always go to the clone's own target/, wherever CARGO_TARGET_DIR points.
         .env("FLOWKATA_SHOTS", root().join("target/browser"))
         .env("CHROMIUM", CHROMIUM)
-        .env("FLOWKATA_EXPECTED_HASH", &expected_hash));
+        .env("FLOWKATA_EXPECTED_HASH", &expected_hash)
+        .env("FLOWKATA_RUNS", &runs));
     server.unblock();
     let _ = handle.join();
     result?;
@@ -420,6 +425,44 @@ fn test() -> Result<()> {
         "all tests passed in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Writes three teams' runs of `brent` on seed 3 to `dir` with `flowkata-cli run --save-run`:
+/// the good policy (team-a.json), no decisions (team-b.json) and protecting the constraint
+/// only (team-c.json).
+fn write_test_runs(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let protect = dir.join("protect.ron");
+    std::fs::write(&protect, "[(at: 0.0, action: ProtectConstraint(on: true))]")?;
+    let policies = root().join("tests/policies");
+    let teams = [
+        (
+            "team-a.json",
+            "Team A",
+            Some(policies.join("brent-good.ron")),
+        ),
+        ("team-b.json", "Team B", None),
+        ("team-c.json", "Team C", Some(protect)),
+    ];
+    for (file, team, commands) in teams {
+        let mut c = cargo();
+        c.args([
+            "run",
+            "--quiet",
+            "--no-default-features",
+            "--bin",
+            "flowkata-cli",
+            "--",
+        ])
+        .args(["run", "brent", "--seed", "3", "--team", team, "--save-run"])
+        .arg(dir.join(file));
+        if let Some(p) = commands {
+            c.arg("--commands").arg(p);
+        }
+        c.stdout(std::process::Stdio::null());
+        run(&mut c)?;
+    }
     Ok(())
 }
 
