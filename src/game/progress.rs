@@ -306,12 +306,14 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// A finished run counts for progress, whatever started it (the campaign, a shared link, a
-/// sandbox). A run stopped on its event budget did not finish and does not count.
+/// sandbox). A run stopped on its event budget did not finish and does not count, nor does
+/// a run opened from a file or a link.
 fn record_finished_run(session: Option<Res<Session>>, mut saved: ResMut<SavedProgress>) {
     let Some(session) = session else { return };
     let sim = &session.sim;
     saved.just_unlocked = None;
-    if !sim.is_finished() || sim.halted().is_some() {
+    // A run opened from a file or a link is someone's hand-in, not this player's progress.
+    if !sim.is_finished() || sim.halted().is_some() || session.opened.is_some() {
         return;
     }
     let report = sim.report();

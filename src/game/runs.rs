@@ -157,15 +157,33 @@ fn classify_dropped(mut inbox: ResMut<Inbox>, screen: Res<State<Screen>>) {
 }
 
 /// Opens runs brought in: verified, they show their debrief; otherwise the title screen
-/// says which check failed. While a level is being played, they wait.
+/// says which check failed. A run brought in while a level is played is not opened (that
+/// would end the level): the player is told so. On the Compare screen, runs join the
+/// comparison instead.
 fn open_runs(
     mut inbox: ResMut<Inbox>,
     screen: Res<State<Screen>>,
+    session: Option<ResMut<Session>>,
     mut commands: Commands,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if matches!(screen.get(), Screen::Play | Screen::Compare) {
-        return;
+    match screen.get() {
+        Screen::Compare => return,
+        Screen::Play => {
+            let refused = inbox.take(&[Purpose::Run, Purpose::Level]);
+            if let (Some(f), Some(mut s)) = (refused.first(), session) {
+                let now = s.sim.now();
+                s.last_error = Some((
+                    format!(
+                        "{} was not opened during play: leave the level first (your run is saved)",
+                        f.name
+                    ),
+                    now,
+                ));
+            }
+            return;
+        }
+        Screen::Title | Screen::Debrief => {}
     }
     for Incoming { name, text, .. } in inbox.take(&[Purpose::Run]) {
         match open_run(&name, text) {
@@ -198,13 +216,13 @@ pub fn open_run(name: &str, text: Result<String, String>) -> Result<Session, Str
         .verify()
         .map_err(|e| format!("{name} is NOT verified: {e}"))?;
     let mut session = Session::from_run(&run, sim);
-    let team = if run.team.is_empty() {
-        "no team name".to_string()
+    let whose = if run.team.trim().is_empty() {
+        "a run with no team name".to_string()
     } else {
-        run.team.clone()
+        format!("{}'s run", run.team.trim())
     };
     session.opened = Some(format!(
-        "Verified ✔ — {team}'s run from {name}, saved at {}: its figures are what its level, seed and decisions produce.",
+        "Verified ✔ — {whose} from {name}, saved at {}: its figures are what its level, seed and decisions produce.",
         session.sim.level().calendar.format(run.sim_time)
     ));
     Ok(session)

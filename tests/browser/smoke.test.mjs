@@ -211,6 +211,73 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 0, "no round starts before its plan");
     await drill.page.screenshot({ path: join(SHOTS, "drill-plan.png") });
 
+    // Plan round 1 through the form (clicks on the egui canvas at 1440×900, each checked
+    // through the page state): refuse the favours (a standing decision, allowed now), write
+    // the experiment, start the round at 16×.
+    const expect = async (what, fn, arg, shot) => {
+      try {
+        await drill.page.waitForFunction(fn, arg, { timeout: 60_000 });
+      } catch (e) {
+        await drill.page.screenshot({ path: join(SHOTS, shot) });
+        assert.fail(`${what} (see ${shot})`);
+      }
+    };
+    await drill.page.mouse.click(1180, 144);
+    await drill.page.waitForTimeout(300);
+    await expect("the click reached 'Favours for marketing'", () => window.__flowkata.commands === 1, null, "drill-missed-favours.png");
+    // egui sees a pointer press and release in separate frames (SwiftShader frames are slow).
+    const press = async (x, y) => {
+      await drill.page.mouse.move(x, y);
+      await drill.page.waitForTimeout(300);
+      await drill.page.mouse.down();
+      await drill.page.waitForTimeout(300);
+      await drill.page.mouse.up();
+      await drill.page.waitForTimeout(300);
+    };
+    await press(791, 612);
+    await drill.page.keyboard.type("no-favours", { delay: 80 });
+    await press(505, 687);
+    await expect("'Start the round' started round 1", () => window.__flowkata.drill.planned === 1 && window.__flowkata.simTime > 0, null, "drill-missed-start.png");
+    await drill.page.keyboard.press("5");
+    await expect("round 1 ends in its review", () => window.__flowkata.drill.reviewing === 0, null, "drill-no-review.png");
+    await drill.page.waitForTimeout(1000);
+    assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 240, "the clock stops at the round's end");
+    await drill.page.screenshot({ path: join(SHOTS, "drill-review.png") });
+    // What we learned; plan round 2 the same way; play it; its review; download the run.
+    await press(697, 504);
+    await drill.page.keyboard.type("queue-fell", { delay: 80 });
+    await press(617, 540);
+    await expect("the review closed into the plan of round 2", () => window.__flowkata.drill.reviewing === null, null, "drill-review-stuck.png");
+    await drill.page.waitForTimeout(1000); // the new window's first frames lay it out
+    await press(791, 612);
+    await drill.page.keyboard.type("same-again", { delay: 80 });
+    await press(505, 687);
+    await expect("round 2 started", () => window.__flowkata.drill.planned === 2 && window.__flowkata.simTime > 240, null, "drill-missed-start-2.png");
+    await drill.page.keyboard.press("5");
+    await expect("round 2 ends in its review", () => window.__flowkata.drill.reviewing === 1, null, "drill-no-review-2.png");
+    await drill.page.waitForTimeout(1000);
+    const [download] = await Promise.all([drill.page.waitForEvent("download", { timeout: 30_000 }), press(791, 17)]);
+    const handedIn = readFileSync(await download.path(), "utf8");
+    const story = JSON.parse(handedIn).storyboard;
+    assert.equal(story.rounds.length, 2);
+    assert.equal(story.rounds[0].experiment, "no-favours");
+    assert.equal(story.rounds[0].learned, "queue-fell");
+    assert.ok(story.rounds.every((r) => Number.isFinite(r.result)), "both rounds measured");
+    await press(617, 540);
+    await expect("the debrief follows the last review", () => window.__flowkata.screen === "Debrief", null, "drill-no-debrief.png");
+    await drill.page.screenshot({ path: join(SHOTS, "drill-debrief.png") });
+
+    // The handed-in drill run, opened in a fresh page: verified, storyboard and all.
+    const fresh = await openGame(browser, "");
+    const t0 = Date.now();
+    await drop(fresh.page, [{ name: download.suggestedFilename(), text: handedIn }]);
+    await fresh.page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 60_000 });
+    console.log(`a handed-in drill run opened and verified in ${Date.now() - t0} ms (including frame latency)`);
+    assert.ok((await fresh.page.evaluate(() => window.__flowkata.opened)).startsWith("Verified"));
+    await fresh.page.screenshot({ path: join(SHOTS, "drill-opened.png") });
+    assert.deepEqual(fresh.problems, { pageErrors: [], foreignRequests: [] });
+    await fresh.page.close();
+
     // Offline: the service worker serves the cached bundle on a reload.
     await drill.page.evaluate(() => navigator.serviceWorker.ready);
     await drill.page.context().setOffline(true);

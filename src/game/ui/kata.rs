@@ -77,7 +77,7 @@ pub(crate) fn storyboard_view(ui: &mut egui::Ui, story: &Storyboard) {
                         "target condition",
                         "obstacle",
                         "experiment",
-                        "prediction → result",
+                        "predicted · measured",
                         "learned",
                     ] {
                         ui.strong(h);
@@ -96,7 +96,7 @@ pub(crate) fn storyboard_view(ui: &mut egui::Ui, story: &Storyboard) {
                         ui.label(&r.obstacle);
                         ui.label(&r.experiment);
                         let text = format!(
-                            "{} → {}",
+                            "{} · {}",
                             format_value(m, Some(r.prediction)),
                             format_value(m, r.result)
                         );
