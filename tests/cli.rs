@@ -360,3 +360,54 @@ fn save_run_verify_and_replay_a_run_file() {
     assert!(o.status.success(), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `run --rounds R --round-days D` plays the level as a drill: the run file records the drill
+/// and verifies; a standing decision in the middle of a round is refused, exit 2.
+#[test]
+fn run_as_a_drill_writes_a_drill_run_file() {
+    let dir = std::env::temp_dir().join(format!("flowkata-cli-drill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("drill.json");
+    let file_s = file.to_string_lossy().to_string();
+    let o = cli(&[
+        "run",
+        "brent",
+        "--seed",
+        "2",
+        "--rounds",
+        "3",
+        "--round-days",
+        "2",
+        "--save-run",
+        &file_s,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(run["drill"]["rounds"], 3);
+    assert_eq!(
+        run["sim_time"],
+        3.0 * 2.0 * 480.0,
+        "rounds × round days, not the level's 10"
+    );
+    assert!(cli(&["verify", &file_s]).status.success());
+
+    let log = dir.join("mid-round.ron");
+    std::fs::write(&log, "[(at: 100.0, action: ProtectConstraint(on: true))]").unwrap();
+    let o = cli(&[
+        "run",
+        "brent",
+        "--rounds",
+        "3",
+        "--round-days",
+        "2",
+        "--commands",
+        &log.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("between rounds"), "{}", stderr(&o));
+    let o = cli(&["run", "brent", "--rounds", "0", "--round-days", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("rounds"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -95,6 +95,14 @@ enum Cmd {
         /// Length of the run in workdays (default: the level's own length).
         #[arg(long, allow_negative_numbers = true)]
         days: Option<f64>,
+        /// Play the level as an improvement-kata drill of this many rounds (with
+        /// `--round-days`): it lasts rounds × round days, and standing decisions change only
+        /// between rounds (docs/runs.md).
+        #[arg(long, requires = "round_days", conflicts_with = "days")]
+        rounds: Option<u32>,
+        /// Workdays per round of the drill.
+        #[arg(long, requires = "rounds", allow_negative_numbers = true)]
+        round_days: Option<f64>,
         /// A command log (RON list of timed player commands) to apply during the run.
         #[arg(long)]
         commands: Option<String>,
@@ -220,6 +228,8 @@ fn main() -> ExitCode {
             team,
             seed,
             days,
+            rounds,
+            round_days,
             commands,
             json,
             replications,
@@ -228,6 +238,9 @@ fn main() -> ExitCode {
             level.as_deref().unwrap_or_default(),
             seed,
             days,
+            rounds
+                .zip(round_days)
+                .map(|(rounds, round_days)| flowkata::sim::kata::Drill { rounds, round_days }),
             commands.as_deref(),
             json,
             replications.map(|r| (r, threads)),
@@ -585,16 +598,24 @@ fn soak(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     level: &str,
     seed: Option<u64>,
     days: Option<f64>,
+    drill: Option<flowkata::sim::kata::Drill>,
     commands: Option<&str>,
     json: bool,
     replications: Option<(u32, Option<usize>)>,
     save_run: Option<(&str, &str)>,
 ) -> Result<(), InputError> {
     let (level, source) = Level::load_with_source(level)?;
+    let level = match drill {
+        Some(d) => level
+            .with_drill(d)
+            .map_err(|e| InputError::argument("--rounds/--round-days", e))?,
+        None => level,
+    };
     let seed = seed.unwrap_or(level.seed);
     let end = run_end(&level, days)?;
     let log = load_log(commands)?;

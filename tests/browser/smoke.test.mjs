@@ -189,6 +189,16 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     assert.deepEqual(opened.problems, { pageErrors: [], foreignRequests: [] });
     await opened.page.close();
 
+    // A whole phoenix run (written natively) opened in the browser: the time to verify it.
+    const phoenixRun = readFileSync(join(dir, "phoenix.json"), "utf8");
+    const ph = await openGame(browser, "");
+    const ph0 = Date.now();
+    await drop(ph.page, [{ name: "phoenix.json", text: phoenixRun }]);
+    await ph.page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 60_000 });
+    console.log(`a phoenix run file (${phoenixRun.length} bytes) opened and verified in ${Date.now() - ph0} ms (including frame latency)`);
+    assert.equal(await ph.page.evaluate(() => window.__flowkata.stateHash), JSON.parse(phoenixRun).state_hash);
+    await ph.page.close();
+
     // The facilitator's Compare screen with the three runs: ranked by score.
     const cmp = await openGame(browser, "?compare");
     assert.equal(await cmp.page.evaluate(() => window.__flowkata.screen), "Compare");
@@ -267,6 +277,17 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     await expect("the debrief follows the last review", () => window.__flowkata.screen === "Debrief", null, "drill-no-debrief.png");
     await drill.page.screenshot({ path: join(SHOTS, "drill-debrief.png") });
 
+    // The page's panic overlay (what the game's panic hook calls): it says what happened
+    // and offers the last autosave, which is this tab's drill run.
+    await drill.page.evaluate(() => window.__flowkataPanic("panicked at a test: boom"));
+    assert.equal(await drill.page.$eval("#crash", (el) => el.hidden), false);
+    assert.match(await drill.page.$eval("#crash-message", (el) => el.textContent), /boom/);
+    const [rescued] = await Promise.all([drill.page.waitForEvent("download", { timeout: 30_000 }), drill.page.click("#crash-download")]);
+    const autosaved = JSON.parse(readFileSync(await rescued.path(), "utf8"));
+    assert.equal(autosaved.kind, "flowkata-run");
+    assert.equal(autosaved.storyboard.rounds.length, 2, "the autosave has the whole storyboard");
+    await drill.page.screenshot({ path: join(SHOTS, "panic-overlay.png") });
+
     // The handed-in drill run, opened in a fresh page: verified, storyboard and all.
     const fresh = await openGame(browser, "");
     const t0 = Date.now();
@@ -277,6 +298,19 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     await fresh.page.screenshot({ path: join(SHOTS, "drill-opened.png") });
     assert.deepEqual(fresh.problems, { pageErrors: [], foreignRequests: [] });
     await fresh.page.close();
+
+    // The facilitator compares this team's drill with two other teams' runs of the same
+    // drill: all verified, ranked by score, this team's storyboard shown.
+    const others = ["drill-x.json", "drill-y.json"].map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+    const room = await openGame(browser, "?compare");
+    await drop(room.page, [{ name: "ours.json", text: handedIn }, ...others]);
+    await room.page.waitForFunction(() => (window.__flowkata.compare ?? []).length === 3, null, { timeout: 120_000 });
+    const table = await room.page.evaluate(() => window.__flowkata.compare);
+    assert.ok(table.every((r) => r.status === "verified"), JSON.stringify(table));
+    const scores = table.map((r) => r.score);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "ranked by score");
+    await room.page.screenshot({ path: join(SHOTS, "compare-drill.png") });
+    await room.page.close();
 
     // Offline: the service worker serves the cached bundle on a reload.
     await drill.page.evaluate(() => navigator.serviceWorker.ready);

@@ -430,7 +430,8 @@ fn test() -> Result<()> {
 
 /// Writes three teams' runs of `brent` on seed 3 to `dir` with `flowkata-cli run --save-run`:
 /// the good policy (team-a.json), no decisions (team-b.json) and protecting the constraint
-/// only (team-c.json).
+/// only (team-c.json); two teams' runs of the browser test's drill (drill-x.json,
+/// drill-y.json); and a whole `phoenix` run (phoenix.json).
 fn write_test_runs(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let protect = dir.join("protect.ron");
@@ -463,6 +464,67 @@ fn write_test_runs(dir: &Path) -> Result<()> {
         c.stdout(std::process::Stdio::null());
         run(&mut c)?;
     }
+    // Two more teams' runs of the drill the browser test plays (first-day, seed 1, 2 rounds
+    // of half a day): one refusing the favours from the start, one deciding nothing.
+    let refuse = dir.join("refuse.ron");
+    std::fs::write(
+        &refuse,
+        "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
+    )?;
+    for (file, team, commands) in [
+        ("drill-x.json", "Team X", Some(&refuse)),
+        ("drill-y.json", "Team Y", None),
+    ] {
+        let mut c = cargo();
+        c.args([
+            "run",
+            "--quiet",
+            "--no-default-features",
+            "--bin",
+            "flowkata-cli",
+            "--",
+        ])
+        .args([
+            "run",
+            "first-day",
+            "--seed",
+            "1",
+            "--rounds",
+            "2",
+            "--round-days",
+            "0.5",
+        ])
+        .args(["--team", team, "--save-run"])
+        .arg(dir.join(file))
+        .stdout(std::process::Stdio::null());
+        if let Some(p) = commands {
+            c.arg("--commands").arg(p);
+        }
+        run(&mut c)?;
+    }
+    // A whole phoenix run, for the time it takes to verify one in the browser.
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--no-default-features",
+            "--bin",
+            "flowkata-cli",
+            "--",
+        ])
+        .args([
+            "run",
+            "phoenix",
+            "--seed",
+            "42",
+            "--team",
+            "Red",
+            "--commands",
+        ])
+        .arg(policies.join("phoenix-good.ron"))
+        .arg("--save-run")
+        .arg(dir.join("phoenix.json"))
+        .stdout(std::process::Stdio::null()))?;
     Ok(())
 }
 

@@ -213,7 +213,7 @@ fn play_screen(
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     drill: Option<ResMut<DrillPlay>>,
-    time: Res<Time<Real>>,
+    (time, setup): (Res<Time<Real>>, Res<DrillSetup>),
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
 ) -> Result {
@@ -255,6 +255,13 @@ fn play_screen(
     }
     if let Some(mut drill) = drill {
         drill_windows(ctx, &mut session, &mut drill, time.elapsed_secs_f64());
+        round_timer(
+            ctx,
+            &session,
+            &drill,
+            setup.minutes,
+            time.elapsed_secs_f64(),
+        );
     }
     if download {
         session.download_run(&saved.store, &choices.team);
@@ -321,4 +328,45 @@ fn drill_windows(ctx: &egui::Context, session: &mut Session, drill: &mut DrillPl
         drill.timer_out = false;
         session.paused = false;
     }
+}
+
+/// The round's wall-clock timer, when the facilitator set one: the time left, or that the
+/// round plays out at top speed.
+fn round_timer(
+    ctx: &egui::Context,
+    session: &Session,
+    drill: &DrillPlay,
+    minutes: Option<f64>,
+    now_real: f64,
+) {
+    let (Some(minutes), Some(started), Some(d)) =
+        (minutes, drill.round_started, session.sim.level().drill)
+    else {
+        return;
+    };
+    let k = d.round_at(
+        session.sim.now(),
+        session.sim.level().calendar.minutes_per_day,
+    ) + 1;
+    let text = if drill.timer_out {
+        format!(
+            "⏱ Round {k} of {}: time is up, the round plays out at top speed",
+            d.rounds
+        )
+    } else {
+        let left = (minutes * 60.0 - (now_real - started)).max(0.0) as u64;
+        format!(
+            "⏱ Round {k} of {}: {}:{:02} left",
+            d.rounds,
+            left / 60,
+            left % 60
+        )
+    };
+    egui::Area::new(egui::Id::new("round-timer"))
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -12.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(egui::RichText::new(text).size(18.0).strong());
+            })
+        });
 }
