@@ -7,6 +7,7 @@
 
 use super::dora::FourKeys;
 use super::kata::{Drill, Storyboard, format_value};
+use super::level::Calendar;
 use super::metrics::{RunReport, Sample};
 use super::run_file::{RunFile, VerifyError};
 
@@ -58,6 +59,8 @@ pub struct Entry {
     pub samples: Vec<Sample>,
     /// Whether it is on the comparison's level, seed and drill.
     pub comparable: bool,
+    /// The level's calendar (read once, for the figures in workdays and the timeline).
+    pub calendar: Calendar,
 }
 
 impl Entry {
@@ -126,6 +129,11 @@ pub fn compare(inputs: &[(String, String)]) -> Comparison {
                     Err(e) => (Some(run), Err(e), None, Vec::new()),
                 },
             };
+            let calendar = run
+                .as_ref()
+                .and_then(|r| r.level().ok())
+                .map(|l| l.calendar)
+                .unwrap_or_default();
             Entry {
                 source: source.clone(),
                 run,
@@ -133,6 +141,7 @@ pub fn compare(inputs: &[(String, String)]) -> Comparison {
                 report,
                 samples,
                 comparable: false,
+                calendar,
             }
         })
         .collect();
@@ -205,11 +214,7 @@ impl Comparison {
                 }
                 let r = e.report.as_ref();
                 let h = e.run.as_ref().map(|r| &r.headline);
-                let mpd = e
-                    .run
-                    .as_ref()
-                    .and_then(|run| run.level().ok())
-                    .map_or(480.0, |l| l.calendar.minutes_per_day);
+                let mpd = e.calendar.minutes_per_day;
                 let keys = r.map(|r| FourKeys::of(r, mpd));
                 let days = |m: Option<f64>| m.map(|m| m / mpd);
                 [
@@ -279,7 +284,7 @@ impl Comparison {
                 md += &storyboard_markdown(story);
             }
             md += "\n### Decisions\n\n";
-            let calendar = run.level().map(|l| l.calendar).unwrap_or_default();
+            let calendar = &e.calendar;
             if run.commands.is_empty() {
                 md += "No decisions: the level's standing rules throughout.\n";
             }

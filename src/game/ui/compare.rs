@@ -133,14 +133,7 @@ fn charts(ui: &mut egui::Ui, cmp: &Comparison) {
         .entries
         .iter()
         .filter(|e| e.verified() && e.comparable)
-        .map(|e| {
-            let mpd = e
-                .run
-                .as_ref()
-                .and_then(|r| r.level().ok())
-                .map_or(480.0, |l| l.calendar.minutes_per_day);
-            (e.team(), e.samples.as_slice(), mpd)
-        })
+        .map(|e| (e.team(), e.samples.as_slice(), e.calendar.minutes_per_day))
         .collect();
     if teams.is_empty() {
         return;
