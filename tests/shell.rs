@@ -638,3 +638,47 @@ fn a_custom_level_file_is_validated_played_and_carried_in_its_run() {
     assert_eq!(run.level.source.as_deref(), Some(good.as_str()));
     run.verify().expect("verifies from the carried level");
 }
+
+/// A drill link with `team=ask` waits on the title for the team's name, then starts the
+/// drill on the link's seed with its rounds, paused for the first plan.
+#[test]
+fn a_drill_link_asking_for_the_team_waits_for_its_name() {
+    use flowkata::game::launch::DrillSetup;
+    let mut app = App::new();
+    app.insert_resource(SavedProgress::in_memory());
+    app.add_plugins((MinimalPlugins, StatesPlugin, InputPlugin))
+        .insert_resource(LaunchOptions::from_query(
+            "?level=phoenix&seed=42&rounds=3&round_days=5&minutes=12&team=ask",
+        ))
+        .add_plugins(game::logic_plugin);
+    app.update();
+    app.update();
+    assert_eq!(
+        screen(&app),
+        Screen::Title,
+        "no start before the team's name"
+    );
+    let setup = app.world().resource::<DrillSetup>().clone();
+    assert_eq!(setup.minutes, Some(12.0));
+    assert!(setup.seed_locked);
+    // The prompt's "Start the drill" sends the waiting start.
+    let start = app
+        .world_mut()
+        .resource_mut::<DrillSetup>()
+        .pending
+        .take()
+        .expect("the drill waits");
+    app.world_mut().write_message(start);
+    for _ in 0..3 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Play);
+    let s = app.world().resource::<Session>();
+    assert_eq!(s.sim.seed(), 42);
+    assert_eq!(
+        s.sim.level().drill.map(|d| (d.rounds, d.round_days)),
+        Some((3, 5.0))
+    );
+    assert_eq!(s.sim.end(), 15.0 * 480.0);
+    assert!(s.paused && s.storyboard.as_ref().is_some_and(|b| b.rounds.is_empty()));
+}
