@@ -8,16 +8,21 @@ fn source(id: &str) -> &'static str {
     EMBEDDED.iter().find(|(i, _, _)| *i == id).unwrap().2
 }
 
+/// Advances `sim` in steps of 10 sim minutes until an outage is open; its id.
+fn first_outage(sim: &mut Simulation) -> u64 {
+    while sim.open_outages().next().is_none() {
+        let t = sim.now() + 10.0;
+        sim.advance_to(t);
+    }
+    sim.open_outages().next().unwrap().id
+}
+
 /// A phoenix run saved mid-play, after commands at several times, one naming an outage.
 fn mid_play() -> RunFile {
     let mut sim = Simulation::new(Level::embedded("phoenix").unwrap(), 5);
     sim.advance_to(100.25);
     sim.apply(Action::ProtectConstraint { on: true }).unwrap();
-    while sim.open_outages().next().is_none() {
-        let t = sim.now() + 10.0;
-        sim.advance_to(t);
-    }
-    let id = sim.open_outages().next().unwrap().id;
+    let id = first_outage(&mut sim);
     sim.apply(Action::Triage {
         outage: id,
         to: Assignee::Worker("Wes".into()),
@@ -220,11 +225,7 @@ mod drills {
         assert!(e.0.contains("between rounds"), "{e}");
         assert!(e.0.contains("round 2 starts on day 2"), "{e}");
         // An operational decision during the round: allowed.
-        while sim.open_outages().next().is_none() {
-            let t = sim.now() + 10.0;
-            sim.advance_to(t);
-        }
-        let id = sim.open_outages().next().unwrap().id;
+        let id = super::first_outage(&mut sim);
         sim.apply(Action::Triage {
             outage: id,
             to: Assignee::Defer,

@@ -663,22 +663,13 @@ fn replay_run_file(file: &str, json: bool) -> Result<(), InputError> {
 
 /// Reads and verifies a run file; the replayed run, or why not.
 /// The text of a run given on the command line: a run link as it is, else the file's text
-/// (refused unread above [`rules::MAX_RUN_FILE_BYTES`]).
+/// (refused unread above `rules::MAX_RUN_FILE_BYTES`).
 fn run_text(arg: &str) -> Result<String, String> {
     use flowkata::sim::run_file::LINK_KEY;
     if arg.contains(&format!("#{LINK_KEY}")) {
         return Ok(arg.to_string());
     }
-    let size = std::fs::metadata(arg)
-        .map_err(|e| format!("cannot read: {e}"))?
-        .len();
-    if size > rules::MAX_RUN_FILE_BYTES as u64 {
-        return Err(format!(
-            "too large to be a run: {size} bytes; a run file may have at most {}",
-            rules::MAX_RUN_FILE_BYTES
-        ));
-    }
-    std::fs::read_to_string(arg).map_err(|e| format!("cannot read: {e}"))
+    flowkata::sim::run_file::read_capped(std::path::Path::new(arg))
 }
 
 fn verified(file: &str) -> Result<Simulation, String> {

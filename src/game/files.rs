@@ -4,12 +4,12 @@
 //!
 //! On the web, the page (`web/index.html`) catches files dropped anywhere on it and queues
 //! them in `window.__flowkataInbox`; this module drains that queue every frame. A file
-//! larger than [`rules::MAX_RUN_FILE_BYTES`] is refused unread, by the page (which reads the
+//! larger than [`crate::sim::rules::MAX_RUN_FILE_BYTES`] is refused unread, by the page (which reads the
 //! limit from `window.__flowkataMaxBytes`, published here) or here.
 
 use bevy::prelude::*;
 
-use crate::sim::rules;
+use crate::sim::run_file::read_capped;
 
 /// What a file was brought in for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,24 +80,15 @@ impl Inbox {
     }
 }
 
-/// Reads a file from disk, refusing one larger than [`rules::MAX_RUN_FILE_BYTES`] unread.
+/// Reads a file from disk ([`read_capped`]: refused unread above the limit).
 ///
 /// # Errors
-/// Why it could not be read, or its size.
+/// Why it could not be read, or its size; in the browser, that paths cannot be read.
 pub fn read_path(path: &str) -> Result<String, String> {
     if cfg!(target_arch = "wasm32") {
         return Err("a browser cannot open a path: choose the file, or drop it on the page".into());
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read {path}: {e}"))?
-        .len();
-    if size > rules::MAX_RUN_FILE_BYTES as u64 {
-        return Err(format!(
-            "{path} is {size} bytes; at most {} are read",
-            rules::MAX_RUN_FILE_BYTES
-        ));
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    read_capped(std::path::Path::new(path))
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -176,6 +167,13 @@ mod web {
     use super::{Inbox, Incoming, Purpose};
     use crate::sim::rules;
 
+    fn too_large(name: &str, bytes: f64) -> String {
+        format!(
+            "{name} is {bytes} bytes; at most {} are read",
+            rules::MAX_RUN_FILE_BYTES
+        )
+    }
+
     thread_local! {
         static PICKED: std::cell::RefCell<Vec<Incoming>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -210,11 +208,7 @@ mod web {
             let name = get("name").unwrap_or_else(|| "dropped file".into());
             let text = match (get("text"), get("error")) {
                 (Some(t), _) if t.len() <= rules::MAX_RUN_FILE_BYTES => Ok(t),
-                (Some(t), _) => Err(format!(
-                    "{name} is {} bytes; at most {} are read",
-                    t.len(),
-                    rules::MAX_RUN_FILE_BYTES
-                )),
+                (Some(t), _) => Err(too_large(&name, t.len() as f64)),
                 (None, Some(e)) => Err(e),
                 (None, None) => Err(format!("{name} could not be read")),
             };
@@ -251,11 +245,7 @@ mod web {
                 if file.size() > rules::MAX_RUN_FILE_BYTES as f64 {
                     PICKED.with(|p| {
                         p.borrow_mut().push(Incoming {
-                            text: Err(format!(
-                                "{name} is {} bytes; at most {} are read",
-                                file.size(),
-                                rules::MAX_RUN_FILE_BYTES
-                            )),
+                            text: Err(too_large(&name, file.size())),
                             name,
                             purpose,
                         })

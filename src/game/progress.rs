@@ -16,11 +16,9 @@ use super::screens::Screen;
 use super::session::Session;
 use crate::sim::campaign::{self, Progress};
 
-/// The local-storage key of the progress document (web).
-pub const STORAGE_KEY: &str = "flowkata.progress";
-
-/// The file name of the progress document in the data directory (native).
-pub const FILE_NAME: &str = "progress.json";
+/// The slot of the progress document in the [`Store`]: the local-storage key
+/// `flowkata.progress` on the web, the file `progress.json` in the data directory natively.
+pub const SLOT: &str = "progress";
 
 /// The file name an export is written as (a download on the web, a file next to the
 /// progress natively).
@@ -217,7 +215,7 @@ impl SavedProgress {
     /// Loads the progress from `store`: a missing value is a fresh start; a corrupt or
     /// foreign one is a fresh start with a notice.
     pub fn load(store: Store) -> Self {
-        let (progress, notice) = match read(&store) {
+        let (progress, notice) = match store.read_slot(SLOT) {
             Ok(None) => (Progress::default(), None),
             Ok(Some(text)) => match Progress::parse(&text) {
                 Ok(p) => (p, None),
@@ -243,7 +241,7 @@ impl SavedProgress {
 
     /// Saves the progress; a failure becomes the notice.
     pub fn save(&mut self) {
-        if let Err(e) = write(&self.store, &self.progress.to_json()) {
+        if let Err(e) = self.store.write_slot(SLOT, &self.progress.to_json()) {
             self.notice = Some(format!(
                 "Progress could not be saved ({e}). It is kept until you close the game; export it to keep it."
             ));
@@ -344,43 +342,6 @@ fn local_storage() -> Result<web_sys::Storage, String> {
         .ok_or_else(|| "no local storage".to_string())
 }
 
-fn read(store: &Store) -> Result<Option<String>, String> {
-    match store {
-        Store::Memory => Ok(None),
-        Store::Dir(d) => match std::fs::read_to_string(d.join(FILE_NAME)) {
-            Ok(t) => Ok(Some(t)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.to_string()),
-        },
-        #[cfg(target_arch = "wasm32")]
-        Store::Browser => local_storage()?
-            .get_item(STORAGE_KEY)
-            .map_err(|_| "local storage could not be read".to_string()),
-        #[cfg(not(target_arch = "wasm32"))]
-        Store::Browser => Err("no browser here".into()),
-    }
-}
-
-fn write(store: &Store, text: &str) -> Result<(), String> {
-    match store {
-        Store::Memory => Ok(()),
-        Store::Dir(d) => {
-            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
-            // Write a sibling and rename it over the old file: a crash mid-write never
-            // leaves a half-written progress file.
-            let tmp = d.join(format!("{FILE_NAME}.tmp"));
-            std::fs::write(&tmp, text).map_err(|e| e.to_string())?;
-            std::fs::rename(&tmp, d.join(FILE_NAME)).map_err(|e| e.to_string())
-        }
-        #[cfg(target_arch = "wasm32")]
-        Store::Browser => local_storage()?
-            .set_item(STORAGE_KEY, text)
-            .map_err(|_| "the browser's storage is full or blocked".to_string()),
-        #[cfg(not(target_arch = "wasm32"))]
-        Store::Browser => Err("no browser here".into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,7 +370,7 @@ mod tests {
     fn a_corrupt_file_is_a_fresh_start_with_a_notice() {
         let dir = temp_dir("corrupt");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(FILE_NAME), "{ not json").unwrap();
+        std::fs::write(dir.join(format!("{SLOT}.json")), "{ not json").unwrap();
         let saved = SavedProgress::load(Store::Dir(dir.clone()));
         assert_eq!(saved.progress, Progress::default());
         assert!(saved.notice.as_deref().unwrap().contains("afresh"));

@@ -14,7 +14,7 @@ use super::files::{Inbox, Incoming, Purpose};
 use super::progress::SavedProgress;
 use super::screens::Screen;
 use super::screens::title::TitleChoices;
-use super::session::{Session, StartLevel, StartProblem};
+use super::session::{Session, StartLevel, StartProblem, team_slug};
 use crate::sim::run_file::{RUN_KIND, RunFile};
 
 /// The prefix of autosave slots in the store.
@@ -43,17 +43,7 @@ pub struct Autosave {
 impl Autosave {
     /// The slot of `team`'s run in this tab.
     pub fn slot_for(&self, team: &str) -> String {
-        let slug: String = team
-            .trim()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let slug = team_slug(team);
         let slug = if slug.is_empty() {
             "anonymous".into()
         } else {
@@ -258,12 +248,9 @@ fn resume(
             .and_then(|t| t.ok_or_else(|| "it is gone".to_string()));
         match open_run("the saved run", text) {
             Ok(mut session) => {
+                // The player's own run again: their team, their autosave slot.
                 session.opened = None;
-                if let Ok(Some(t)) = saved.store.read_slot(slot)
-                    && let Ok(run) = RunFile::parse(&t)
-                {
-                    choices.team = run.team;
-                }
+                choices.team = session.run_team.take().unwrap_or_default();
                 commands.insert_resource(session);
                 next.set(Screen::Play);
             }

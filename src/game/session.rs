@@ -88,17 +88,7 @@ impl Session {
 
     /// The file name of this run's run file for `team`: level, seed, team and sim minute.
     pub fn run_file_name(&self, team: &str) -> String {
-        let slug: String = team
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let slug = slug.trim_matches('-');
+        let slug = team_slug(team);
         let team = if slug.is_empty() {
             String::new()
         } else {
@@ -120,6 +110,23 @@ impl Session {
             Err(e) => format!("The run could not be saved: {e}"),
         });
     }
+}
+
+/// A team's name as it goes into file names and storage slots: ASCII letters and digits
+/// in lowercase, every other character a dash, no dash at either end (`Team A!` →
+/// `team-a`); empty for a name with no letter or digit.
+pub fn team_slug(team: &str) -> String {
+    let slug: String = team
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    slug.trim_matches('-').to_string()
 }
 
 /// Why the last request to start a level failed (an unknown id in a shared link), shown on

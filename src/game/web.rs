@@ -69,7 +69,7 @@ fn publish_page_state(
     if let Some(p) = &problem {
         set("problem", JsValue::from_str(&p.0));
     }
-    if let Some(runs) = &runs {
+    if let Some(runs) = runs.filter(|_| *screen.get() == Screen::Compare) {
         let rows = js_sys::Array::new();
         for (row, e) in runs.comparison.rows().iter().zip(&runs.comparison.entries) {
             let o = js_sys::Object::new();

@@ -110,6 +110,8 @@ pub struct Comparison {
     /// The runs: verified comparable ones by score (highest first), then comparable ones
     /// that did not verify, then runs on another level, seed or drill, then unreadable ones.
     pub entries: Vec<Entry>,
+    /// The table, one row per entry, built once by [`compare`].
+    rows: Vec<[String; 17]>,
 }
 
 /// Reads, verifies and ranks `inputs`: (source name, run file text or run link).
@@ -174,7 +176,13 @@ pub fn compare(inputs: &[(String, String)]) -> Comparison {
                 .total_cmp(&a.score().unwrap_or(f64::NEG_INFINITY)),
         )
     });
-    Comparison { key, entries }
+    let mut cmp = Comparison {
+        key,
+        entries,
+        rows: Vec::new(),
+    };
+    cmp.rows = cmp.table();
+    cmp
 }
 
 /// The columns of the comparison table, in order.
@@ -201,7 +209,11 @@ pub const COLUMNS: [&str; 17] = [
 impl Comparison {
     /// The table: one row per entry, the cells of [`COLUMNS`] as text ("" for nothing to
     /// measure; figures of a run that did not verify are its recorded headline only).
-    pub fn rows(&self) -> Vec<[String; 17]> {
+    pub fn rows(&self) -> &[[String; 17]] {
+        &self.rows
+    }
+
+    fn table(&self) -> Vec<[String; 17]> {
         let num =
             |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
         let mut rank = 0;
@@ -256,8 +268,8 @@ impl Comparison {
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to memory cannot fail.
         let _ = w.write_record(COLUMNS);
-        for row in self.rows() {
-            let _ = w.write_record(&row);
+        for row in &self.rows {
+            let _ = w.write_record(row);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
@@ -272,7 +284,7 @@ impl Comparison {
         let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
         md += &format!("| {} |\n", COLUMNS[..15].join(" | "));
         md += &format!("|{}\n", "---|".repeat(15));
-        for row in self.rows() {
+        for row in &self.rows {
             let cells: Vec<String> = row[..15].iter().map(|c| cell(c)).collect();
             md += &format!("| {} |\n", cells.join(" | "));
         }

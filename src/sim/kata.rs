@@ -180,8 +180,7 @@ impl Figure {
         format!(
             "{}: {}",
             self.metric.label(),
-            self.value
-                .map_or("—".into(), |v| self.metric.unit().format(v))
+            format_value(&self.metric, self.value)
         )
     }
 }

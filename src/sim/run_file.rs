@@ -210,6 +210,24 @@ impl std::fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+/// Reads a file brought in (a run file, a level) that may be at most
+/// [`rules::MAX_RUN_FILE_BYTES`] long: a larger one is refused before it is read.
+///
+/// # Errors
+/// Why it could not be read, or its size and the limit.
+pub fn read_capped(path: &std::path::Path) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read it: {e}"))?
+        .len();
+    if size > rules::MAX_RUN_FILE_BYTES as u64 {
+        return Err(format!(
+            "too large: {size} bytes; at most {} are read",
+            rules::MAX_RUN_FILE_BYTES
+        ));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))
+}
+
 /// SHA-256 of `text`, hex.
 pub fn content_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());

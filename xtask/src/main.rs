@@ -437,33 +437,6 @@ fn write_test_runs(dir: &Path) -> Result<()> {
     let protect = dir.join("protect.ron");
     std::fs::write(&protect, "[(at: 0.0, action: ProtectConstraint(on: true))]")?;
     let policies = root().join("tests/policies");
-    let teams = [
-        (
-            "team-a.json",
-            "Team A",
-            Some(policies.join("brent-good.ron")),
-        ),
-        ("team-b.json", "Team B", None),
-        ("team-c.json", "Team C", Some(protect)),
-    ];
-    for (file, team, commands) in teams {
-        let mut c = cargo();
-        c.args([
-            "run",
-            "--quiet",
-            "--no-default-features",
-            "--bin",
-            "flowkata-cli",
-            "--",
-        ])
-        .args(["run", "brent", "--seed", "3", "--team", team, "--save-run"])
-        .arg(dir.join(file));
-        if let Some(p) = commands {
-            c.arg("--commands").arg(p);
-        }
-        c.stdout(std::process::Stdio::null());
-        run(&mut c)?;
-    }
     // Two more teams' runs of the drill the browser test plays (first-day, seed 1, 2 rounds
     // of half a day): one refusing the favours from the start, one deciding nothing.
     let refuse = dir.join("refuse.ron");
@@ -471,76 +444,68 @@ fn write_test_runs(dir: &Path) -> Result<()> {
         &refuse,
         "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
     )?;
-    for (file, team, commands) in [
-        ("drill-x.json", "Team X", Some(&refuse)),
-        ("drill-y.json", "Team Y", None),
-    ] {
-        let mut c = cargo();
-        c.args([
-            "run",
-            "--quiet",
-            "--no-default-features",
-            "--bin",
-            "flowkata-cli",
-            "--",
-        ])
-        .args([
-            "run",
-            "first-day",
-            "--seed",
-            "1",
-            "--rounds",
-            "2",
-            "--round-days",
-            "0.5",
-        ])
-        .args(["--team", team, "--save-run"])
-        .arg(dir.join(file))
-        .stdout(std::process::Stdio::null());
+    let brent = ["brent", "--seed", "3"].as_slice();
+    let drill = [
+        "first-day",
+        "--seed",
+        "1",
+        "--rounds",
+        "2",
+        "--round-days",
+        "0.5",
+    ]
+    .as_slice();
+    let runs = [
+        (
+            "team-a.json",
+            "Team A",
+            brent,
+            Some(policies.join("brent-good.ron")),
+        ),
+        ("team-b.json", "Team B", brent, None),
+        ("team-c.json", "Team C", brent, Some(protect)),
+        ("drill-x.json", "Team X", drill, Some(refuse)),
+        ("drill-y.json", "Team Y", drill, None),
+        // A whole phoenix run, for the time it takes to verify one in the browser.
+        (
+            "phoenix.json",
+            "Red",
+            ["phoenix", "--seed", "42"].as_slice(),
+            Some(policies.join("phoenix-good.ron")),
+        ),
+    ];
+    for (file, team, level, commands) in runs {
+        let mut c = flowkata_cli();
+        c.arg("run")
+            .args(level)
+            .args(["--team", team, "--save-run"])
+            .arg(dir.join(file))
+            .stdout(std::process::Stdio::null());
         if let Some(p) = commands {
             c.arg("--commands").arg(p);
         }
         run(&mut c)?;
     }
-    // A whole phoenix run, for the time it takes to verify one in the browser.
-    run(cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--no-default-features",
-            "--bin",
-            "flowkata-cli",
-            "--",
-        ])
-        .args([
-            "run",
-            "phoenix",
-            "--seed",
-            "42",
-            "--team",
-            "Red",
-            "--commands",
-        ])
-        .arg(policies.join("phoenix-good.ron"))
-        .arg("--save-run")
-        .arg(dir.join("phoenix.json"))
-        .stdout(std::process::Stdio::null()))?;
     Ok(())
+}
+
+/// `cargo run` of `flowkata-cli` natively, without Bevy; its arguments follow.
+fn flowkata_cli() -> Command {
+    let mut c = cargo();
+    c.args([
+        "run",
+        "--quiet",
+        "--no-default-features",
+        "--bin",
+        "flowkata-cli",
+        "--",
+    ]);
+    c
 }
 
 /// Runs `flowkata-cli` (natively, without Bevy) and returns the `state_hash` of its JSON.
 fn native_state_hash(args: &[&str]) -> Result<String> {
-    let out = cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--no-default-features",
-            "--bin",
-            "flowkata-cli",
-            "--",
-        ])
-        .args(args)
-        .output()?;
+    let out = flowkata_cli().args(args).output()?;
     if !out.status.success() {
         bail!(
             "flowkata-cli {args:?} failed: {}",

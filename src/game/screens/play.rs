@@ -281,17 +281,13 @@ fn drill_windows(ctx: &egui::Context, session: &mut Session, drill: &mut DrillPl
         return;
     };
     let mpd = session.sim.level().calendar.minutes_per_day;
-    let (level, seed, now) = (
-        session.sim.level().clone(),
-        session.sim.seed(),
-        session.sim.now(),
-    );
-    let Some(story) = session.storyboard.as_mut() else {
-        return;
-    };
+    let now = session.sim.now();
     if let Some(j) = drill.reviewing {
         let last = j + 1 == d.rounds as usize;
-        if let Some(round) = story.rounds.get_mut(j)
+        if let Some(round) = session
+            .storyboard
+            .as_mut()
+            .and_then(|s| s.rounds.get_mut(j))
             && kata_ui::review(ctx, j, round, last)
         {
             drill.reviewing = None;
@@ -299,29 +295,37 @@ fn drill_windows(ctx: &egui::Context, session: &mut Session, drill: &mut DrillPl
         return;
     }
     let k = d.round_at(now, mpd) as usize;
-    if story.rounds.len() > k || d.boundary(k as u32, mpd) != now {
+    let planned = session
+        .storyboard
+        .as_ref()
+        .map_or(usize::MAX, |s| s.rounds.len());
+    if planned > k || d.boundary(k as u32, mpd) != now {
         return;
     }
+    // The current condition, measured once per round.
     if drill.current.as_ref().is_none_or(|(i, _)| *i != k) {
+        let level = session.sim.level();
         let current = if k == 0 {
-            kata::baseline_condition(&level, seed).unwrap_or_default()
+            kata::baseline_condition(level, session.sim.seed()).unwrap_or_default()
         } else {
             let before = k.checked_sub(2).and_then(|i| drill.reports.get(i));
             drill
                 .reports
                 .get(k - 1)
-                .map(|after| kata::condition(&level, before, after))
+                .map(|after| kata::condition(level, before, after))
                 .unwrap_or_default()
         };
         drill.current = Some((k, current));
     }
+    let Some(story) = session.storyboard.as_mut() else {
+        return;
+    };
     let current = drill
         .current
         .as_ref()
-        .map(|(_, c)| c.clone())
-        .unwrap_or_default();
-    if kata_ui::plan_form(ctx, k, d.rounds, story, &current, &mut drill.plan) {
-        story.rounds.push(drill.plan.round(current));
+        .map_or(&[][..], |(_, c)| c.as_slice());
+    if kata_ui::plan_form(ctx, k, d.rounds, story, current, &mut drill.plan) {
+        story.rounds.push(drill.plan.round(current.to_vec()));
         drill.plan.obstacle.clear();
         drill.plan.experiment.clear();
         drill.round_started = Some(now_real);
