@@ -1,6 +1,7 @@
 //! The campaign screen: the acts and their levels (locked or open, stars and best score),
 //! each level's briefing, goals and decisions, the free-play sandboxes, and the progress
-//! controls (free play, hints, export, import, clear for the next group).
+//! controls (free play, hints, export, import, clear for the next group), with the workshop
+//! row (open a run or a level, compare, set up a drill, resume a saved run) above the acts.
 
 use bevy_egui::egui;
 
@@ -86,6 +87,10 @@ pub(crate) fn show(
             saved.save();
         }
     });
+    // The workshop row and the saved runs to resume come first: a team reopening the page
+    // and a facilitator collecting runs find them without scrolling past the campaign.
+    ui.add_space(6.0);
+    workshop(ui, choices);
     ui.add_space(6.0);
     egui::ScrollArea::vertical().show(ui, |ui| {
         for act in &ACTS {
@@ -105,8 +110,6 @@ pub(crate) fn show(
                 level_card(ui, level, choices, saved, &mut start);
             }
         }
-        ui.add_space(10.0);
-        workshop(ui, choices);
         ui.add_space(10.0);
         progress_controls(ui, choices, saved);
         ui.add_space(8.0);
