@@ -682,3 +682,138 @@ fn a_drill_link_asking_for_the_team_waits_for_its_name() {
     assert_eq!(s.sim.end(), 15.0 * 480.0);
     assert!(s.paused && s.storyboard.as_ref().is_some_and(|b| b.rounds.is_empty()));
 }
+
+fn press(app: &mut App, key_code: KeyCode, logical_key: Key) {
+    app.world_mut().write_message(KeyboardInput {
+        key_code,
+        logical_key: logical_key.clone(),
+        state: ButtonState::Pressed,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+    app.update();
+    app.world_mut().write_message(KeyboardInput {
+        key_code,
+        logical_key,
+        state: ButtonState::Released,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+    app.update();
+}
+
+/// A phoenix run with two decisions, finished, on the debrief.
+fn finished_phoenix(app: &mut App) {
+    start(app, "phoenix", 6);
+    app.world_mut()
+        .write_message(PlayerCommand(Action::ProtectConstraint { on: true }));
+    app.update();
+    {
+        let mut s = app.world_mut().resource_mut::<Session>();
+        s.sim.advance_to(1500.0);
+        s.sim
+            .apply(Action::SetBatchSize {
+                size: 2,
+                center: None,
+            })
+            .unwrap();
+        s.sim.run_to_end();
+    }
+    app.update();
+    app.update();
+    assert_eq!(screen(app), Screen::Debrief);
+}
+
+/// The time scrub: moving it to time t (the next-event key, the previous-event key, a seek)
+/// shows the state of a run advanced to t with the commands up to t, bit for bit; playing
+/// moves it forward by real time at its speed; Home goes back to the start.
+#[test]
+fn scrubbing_to_a_time_shows_the_state_of_the_run_at_that_time() {
+    use flowkata::game::screens::debrief::{DebriefViews, Tab};
+    let mut app = app();
+    finished_phoenix(&mut app);
+    let run = app.world().resource::<Session>().sim.clone();
+    let state_at = |t: f64| {
+        let mut direct = Simulation::new(run.level().clone(), run.seed());
+        let upto: Vec<_> = run
+            .commands()
+            .iter()
+            .filter(|c| c.at <= t)
+            .cloned()
+            .collect();
+        direct.apply_log(&upto).unwrap();
+        direct.advance_to(t);
+        direct.state_hash()
+    };
+    let view = |app: &App| {
+        let v = app.world().resource::<DebriefViews>();
+        let s = v.scrub.as_ref().expect("a scrub");
+        (s.t, s.scrubber.view().now(), s.scrubber.view().state_hash())
+    };
+    // It opens at the end: the finished run itself.
+    let (t, now, hash) = view(&app);
+    assert_eq!((t, now), (run.now(), run.now()));
+    assert_eq!(hash, run.state_hash());
+    // Home, then the next event: the first event of the run's timeline.
+    press(&mut app, KeyCode::Home, Key::Home);
+    assert_eq!(view(&app).0, 0.0);
+    press(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
+    let first = flowkata::sim::debrief::timeline(&run)
+        .iter()
+        .map(|e| e.t)
+        .find(|&t| t > 1e-6)
+        .unwrap();
+    let (t, now, hash) = view(&app);
+    assert_eq!((t, now), (first, first));
+    assert_eq!(hash, state_at(first));
+    // Seek back and forth.
+    for t in [3000.0, 1500.0, 800.25] {
+        app.world_mut().resource_mut::<DebriefViews>().scrub_to(t);
+        let (at, now, hash) = view(&app);
+        assert_eq!((at, now), (t, t));
+        assert_eq!(hash, state_at(t), "at {t}");
+    }
+    // Space plays at 4×: 10 frames of 0.1 s move 32 sim minutes.
+    press(&mut app, KeyCode::Space, Key::Space);
+    let before = view(&app).0;
+    for _ in 0..10 {
+        app.update();
+    }
+    let after = view(&app).0;
+    let expected = 10.0 * 0.1 * SIM_MINUTES_PER_SECOND * 4.0;
+    assert!(
+        (after - before - expected).abs() < 1e-6,
+        "{before} → {after}"
+    );
+    assert_eq!(view(&app).2, state_at(after));
+    // Keys pick tabs.
+    press(&mut app, KeyCode::Digit7, Key::Character("7".into()));
+    assert_eq!(app.world().resource::<DebriefViews>().tab, Tab::Luck);
+}
+
+/// The luck band runs over frames on the debrief and ends with the figures of the core's
+/// analysis of the same run.
+#[test]
+fn the_luck_band_runs_over_frames_and_agrees_with_the_core() {
+    use flowkata::game::screens::debrief::{DebriefViews, LuckSeeds};
+    let mut app = app();
+    app.insert_resource(LuckSeeds(12));
+    finished_phoenix(&mut app);
+    for _ in 0..200 {
+        app.update();
+        let v = app.world().resource::<DebriefViews>();
+        if v.luck.as_ref().is_some_and(|l| l.report.is_some()) {
+            break;
+        }
+    }
+    let v = app.world().resource::<DebriefViews>();
+    let r = v.luck.as_ref().unwrap().report.clone().expect("finished");
+    let run = &app.world().resource::<Session>().sim;
+    let core = flowkata::sim::luck::luck(run.level(), run.seed(), run.commands(), 12).unwrap();
+    assert_eq!(r.policy_scores, core.policy_scores);
+    assert_eq!(r.baseline_scores, core.baseline_scores);
+    assert_eq!(r.percentile, core.percentile);
+    assert_eq!(r.kept, 2);
+}

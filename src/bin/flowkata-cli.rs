@@ -161,6 +161,30 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Luck versus skill: replays a run's standing decisions (every command that does not
+    /// name an outage or an item) on other seeds, and the level with no decisions on the same
+    /// seeds; prints the share of seeds on which the decisions beat doing nothing, the run's
+    /// score as a percentile of what its decisions earn, and both score bands.
+    Luck {
+        /// A level file, or the id of an embedded level.
+        #[arg(required_unless_present = "run_file")]
+        level: Option<String>,
+        /// Analyses a run file (it must verify) instead of a level, seed and command log.
+        #[arg(long = "run", conflicts_with_all = ["level", "seed", "commands"])]
+        run_file: Option<String>,
+        /// Seed of the run (default: the level's own seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The run's command log (RON list of timed commands); none: no decisions.
+        #[arg(long)]
+        commands: Option<String>,
+        /// Other seeds to replay the decisions and the baseline on.
+        #[arg(long, default_value_t = rules::LUCK_DEFAULT_REPLICATIONS)]
+        replications: u32,
+        /// Print one JSON object (with every seed's scores) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Times one run of a level (parse, run to the end, report) and prints the customers
     /// completed per wall-clock second as JSON.
     Speed {
@@ -194,6 +218,21 @@ fn main() -> ExitCode {
         } => compare(&runs, csv, markdown),
         Cmd::Link { file, base } => link(&file, &base),
         Cmd::Speed { level, seed } => exit_code(speed(&level, seed)),
+        Cmd::Luck {
+            level,
+            run_file,
+            seed,
+            commands,
+            replications,
+            json,
+        } => exit_code(luck(
+            level.as_deref(),
+            run_file.as_deref(),
+            seed,
+            commands.as_deref(),
+            replications,
+            json,
+        )),
         Cmd::Balance {
             level,
             policies,
@@ -651,6 +690,65 @@ fn run(
             .map_err(|e| InputError::file(file, format!("cannot write: {e}")))?;
     }
     print_run(&sim, log.len(), json);
+    Ok(())
+}
+
+/// `luck`: the luck-versus-skill analysis of a run given as level, seed and command log, or
+/// as a run file.
+fn luck(
+    level: Option<&str>,
+    run_file: Option<&str>,
+    seed: Option<u64>,
+    commands: Option<&str>,
+    replications: u32,
+    json: bool,
+) -> Result<(), InputError> {
+    rules::LUCK_REPLICATIONS
+        .check(replications)
+        .map_err(|e| InputError::argument("--replications", e))?;
+    let (level, seed, log, source) = match run_file {
+        Some(file) => {
+            let sim = verified(file).map_err(|m| InputError::file(file, m))?;
+            let log = sim.commands().to_vec();
+            (sim.level().clone(), sim.seed(), log, file.to_string())
+        }
+        None => {
+            let level = Level::load(level.unwrap_or_default())?;
+            let seed = seed.unwrap_or(level.seed);
+            let log = load_log(commands)?;
+            (level, seed, log, commands.unwrap_or("commands").to_string())
+        }
+    };
+    let started = std::time::Instant::now();
+    let r = flowkata::sim::luck::luck(&level, seed, &log, replications)
+        .map_err(|m| InputError::file(&source, m))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("serializes"));
+        return Ok(());
+    }
+    println!(
+        "luck: {} (seed {seed}), {} other seeds in {:.2} s",
+        level.title,
+        r.seeds.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!("this run's score: {:.0}", r.actual_score);
+    println!("{}", r.skill_sentence());
+    println!("{}", r.luck_sentence());
+    println!("{}", r.caveat());
+    println!(
+        "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "score band", "p5", "p25", "p50", "p75", "p95"
+    );
+    for (name, band) in [
+        ("your decisions", r.policy_band),
+        ("no decisions", r.baseline_band),
+    ] {
+        println!(
+            "{name:<16} {:>10.0} {:>10.0} {:>10.0} {:>10.0} {:>10.0}",
+            band[0], band[1], band[2], band[3], band[4]
+        );
+    }
     Ok(())
 }
 

@@ -1,4 +1,6 @@
-//! Keyboard shortcuts: Space pauses, 1–5 pick a speed, P toggles protecting the constraint.
+//! Keyboard shortcuts in play: Space pauses, 1–5 pick a speed, P toggles protecting the
+//! constraint, G the live charts. The debrief's keys are in
+//! [`crate::game::screens::debrief`].
 
 use bevy::prelude::*;
 
@@ -24,7 +26,13 @@ fn shortcuts(
     session: Option<Res<Session>>,
     mut time: MessageWriter<TimeControl>,
     mut orders: MessageWriter<PlayerCommand>,
+    charts: Option<ResMut<super::screens::play::LiveCharts>>,
 ) {
+    if keys.just_pressed(KeyCode::KeyG)
+        && let Some(mut c) = charts
+    {
+        c.open = !c.open;
+    }
     if keys.just_pressed(KeyCode::Space) {
         time.write(TimeControl::TogglePause);
     }

@@ -47,6 +47,9 @@ pub struct LaunchOptions {
     pub run_link: Option<String>,
     /// Open the Compare screen (`?compare`), for a facilitator collecting runs.
     pub compare: bool,
+    /// Seeds of the debrief's luck band (`?luck=1000`; default
+    /// [`crate::sim::rules::LUCK_DEFAULT_REPLICATIONS`]).
+    pub luck: Option<u32>,
 }
 
 impl LaunchOptions {
@@ -88,6 +91,16 @@ impl LaunchOptions {
                         })
                 }
                 "team" => o.ask_team = v == "ask",
+                "luck" => {
+                    o.luck = v
+                        .parse()
+                        .ok()
+                        .filter(|n| crate::sim::rules::LUCK_REPLICATIONS.contains(*n))
+                        .or_else(|| {
+                            warn!("ignoring luck={v:?}");
+                            None
+                        })
+                }
                 "compare" => o.compare = true,
                 _ => warn!("ignoring unknown launch option {k:?}"),
             }
@@ -146,6 +159,7 @@ impl LaunchOptions {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<DrillSetup>()
+        .init_resource::<super::screens::debrief::LuckSeeds>()
         .add_systems(Startup, launch);
 }
 
@@ -155,8 +169,12 @@ fn launch(
     mut inbox: ResMut<Inbox>,
     mut drill: ResMut<DrillSetup>,
     mut next: ResMut<NextState<super::screens::Screen>>,
+    mut luck: ResMut<super::screens::debrief::LuckSeeds>,
 ) {
     let Some(o) = options else { return };
+    if let Some(n) = o.luck {
+        luck.0 = n;
+    }
     if o.compare {
         next.set(super::screens::Screen::Compare);
         return;

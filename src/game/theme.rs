@@ -28,6 +28,24 @@ pub fn work_letter(t: WorkType) -> &'static str {
     }
 }
 
+/// The Okabe–Ito palette (Okabe and Ito, *Color Universal Design*, 2008) without black,
+/// which is the dark background's opposite here: orange, sky blue, bluish green, yellow,
+/// blue, vermillion, reddish purple.
+pub const OKABE_ITO: [Color32; 7] = [
+    Color32::from_rgb(0xE6, 0x9F, 0x00),
+    Color32::from_rgb(0x56, 0xB4, 0xE9),
+    Color32::from_rgb(0x00, 0x9E, 0x73),
+    Color32::from_rgb(0xF0, 0xE4, 0x42),
+    Color32::from_rgb(0x00, 0x72, 0xB2),
+    Color32::from_rgb(0xD5, 0x5E, 0x00),
+    Color32::from_rgb(0xCC, 0x79, 0xA7),
+];
+
+/// The `i`-th color of a chart's series: [`OKABE_ITO`] in order, repeating.
+pub fn okabe_ito(i: usize) -> Color32 {
+    OKABE_ITO[i % OKABE_ITO.len()]
+}
+
 /// Outages and other alarms.
 pub const ALARM: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 /// The constraint (Brent) and his load.

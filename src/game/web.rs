@@ -4,8 +4,9 @@
 //! the browser test: the hash once the run has ended; `unlocked` the campaign levels the
 //! saved progress opens; `opened` the verified-run notice of an opened run; `problem` why
 //! the last start or open failed; `compare` the Compare screen's rows in order (`{ team,
-//! status, score }`); `drill` `{ rounds, planned, reviewing }` in a drill. Natively it does
-//! nothing.
+//! status, score }`); `drill` `{ rounds, planned, reviewing }` in a drill; `debrief` on the
+//! debrief: `{ tab, luck: { done, total, computeMs, wallMs, beats, percentile, skill, luck,
+//! caveat }, scrub: { t, end, playing, viewTime, viewScore } }`. Natively it does nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
@@ -32,6 +33,7 @@ fn publish_page_state(
     problem: Option<Res<crate::game::session::StartProblem>>,
     runs: Option<Res<crate::game::screens::compare::CompareRuns>>,
     drill: Option<Res<crate::game::screens::play::DrillPlay>>,
+    debrief: Option<Res<crate::game::screens::debrief::DebriefViews>>,
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -105,6 +107,45 @@ fn publish_page_state(
                 .map_or(JsValue::NULL, |r| JsValue::from_f64(r as f64)),
         );
         set("drill", o.into());
+    }
+    if let Some(v) = debrief.filter(|_| *screen.get() == Screen::Debrief) {
+        let o = js_sys::Object::new();
+        let put = |o: &js_sys::Object, k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), &v);
+        };
+        put(&o, "tab", JsValue::from_str(v.tab.label()));
+        if let Some(l) = &v.luck {
+            let lo = js_sys::Object::new();
+            let (done, total) = l.job.progress();
+            put(&lo, "done", JsValue::from_f64(done as f64));
+            put(&lo, "total", JsValue::from_f64(total as f64));
+            put(&lo, "computeMs", JsValue::from_f64(l.compute_ms));
+            if let Some(w) = l.wall_ms {
+                put(&lo, "wallMs", JsValue::from_f64(w));
+            }
+            if let Some(r) = &l.report {
+                put(&lo, "beats", JsValue::from_f64(r.beats_baseline));
+                put(&lo, "percentile", JsValue::from_f64(r.percentile));
+                put(&lo, "skill", JsValue::from_str(&r.skill_sentence()));
+                put(&lo, "luck", JsValue::from_str(&r.luck_sentence()));
+                put(&lo, "caveat", JsValue::from_str(&r.caveat()));
+            }
+            put(&o, "luck", lo.into());
+        }
+        if let Some(sc) = &v.scrub {
+            let so = js_sys::Object::new();
+            put(&so, "t", JsValue::from_f64(sc.t));
+            put(&so, "end", JsValue::from_f64(sc.scrubber.end()));
+            put(&so, "playing", JsValue::from_bool(sc.playing));
+            put(&so, "viewTime", JsValue::from_f64(sc.scrubber.view().now()));
+            put(
+                &so,
+                "viewScore",
+                JsValue::from_f64(sc.scrubber.view().score()),
+            );
+            put(&o, "scrub", so.into());
+        }
+        set("debrief", o.into());
     }
     if let Some(saved) = &saved {
         let unlocked = js_sys::Array::new();

@@ -180,6 +180,19 @@ pub const DRILL_ROUND_MINUTES: Bounds<f64> = Bounds {
     unit: "minutes",
 };
 
+/// Seeds of the luck-versus-skill analysis ([`crate::sim::luck`]): the debrief runs
+/// [`LUCK_DEFAULT_REPLICATIONS`]; `flowkata-cli luck --replications` takes any in range.
+pub const LUCK_REPLICATIONS: Bounds<u32> = Bounds {
+    min: 1,
+    max: 100_000,
+    unit: "seeds",
+};
+
+/// Seeds the debrief's luck band runs: at least 200, so the band's 5th and 95th percentiles
+/// rest on ten seeds each and a share's 95% margin is at most ±7 points
+/// (1.96·√(0.25/200)).
+pub const LUCK_DEFAULT_REPLICATIONS: u32 = 200;
+
 /// The largest run file or run link (decompressed) the game and the CLI read, bytes: a
 /// `phoenix` run with a command every sim minute is far below it, and a larger file is
 /// refused before it is parsed.

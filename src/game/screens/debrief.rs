@@ -1,19 +1,284 @@
-//! The debrief: the level's result, charts and lesson; from here the player replays the
-//! same level and seed or goes back to the level select. Entering it logs the result (the
-//! browser test and a facilitator's console read it).
+//! The debrief: the level's result, the flow views (cumulative flow, lead-time scatter,
+//! utilization versus wait, where the time went, DORA over the run, the events timeline),
+//! the luck band and the time scrub; from here the player replays the same level and seed
+//! or goes back to the level select. Entering it logs the result (the browser test and a
+//! facilitator's console read it).
+//!
+//! The views are computed once on entering ([`DebriefViews`]). The luck analysis runs a few
+//! seeds per frame ([`LUCK_FRAME_BUDGET_MS`]), so the page never blocks; the scrub replays
+//! the run from snapshots ([`crate::sim::scrub`]).
 
+use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::input::UiHasKeyboardFocus;
 use crate::game::progress::SavedProgress;
+use crate::game::screens::play::SelectedOutage;
 use crate::game::screens::title::TitleChoices;
-use crate::game::session::{Session, StartLevel};
+use crate::game::session::{SIM_MINUTES_PER_SECOND, Session, StartLevel};
 use crate::game::ui::{debrief, root_ui};
-use crate::sim::campaign;
+use crate::sim::debrief::{
+    self as views, CenterWait, Cfd, DoraPoint, LeadPoint, TimeUse, TimelineEvent, WorkerTime,
+};
+use crate::sim::luck::{LuckJob, LuckReport};
+use crate::sim::scrub::Scrubber;
+use crate::sim::{SimTime, Simulation, campaign, rules};
+
+/// Real milliseconds per frame the luck analysis may take: a 60 Hz frame is 16.7 ms, so
+/// the page stays responsive while it runs.
+pub const LUCK_FRAME_BUDGET_MS: f64 = 8.0;
+
+/// Seeds the luck band runs ([`rules::LUCK_DEFAULT_REPLICATIONS`], or `?luck=N`).
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct LuckSeeds(pub u32);
+
+impl Default for LuckSeeds {
+    fn default() -> Self {
+        Self(rules::LUCK_DEFAULT_REPLICATIONS)
+    }
+}
+
+/// The debrief's tabs, in order; keys 1–8 pick them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// Score, goals, figures, the lesson.
+    #[default]
+    Summary,
+    /// The cumulative flow diagram.
+    Flow,
+    /// The lead-time scatter.
+    LeadTime,
+    /// Utilization versus queue wait.
+    Wait,
+    /// Where the time went.
+    TimeUse,
+    /// The DORA four keys over the run.
+    Dora,
+    /// Luck versus skill.
+    Luck,
+    /// The board at the scrub's time.
+    Replay,
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub const ALL: [Tab; 8] = [
+        Tab::Summary,
+        Tab::Flow,
+        Tab::LeadTime,
+        Tab::Wait,
+        Tab::TimeUse,
+        Tab::Dora,
+        Tab::Luck,
+        Tab::Replay,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Summary => "Summary",
+            Tab::Flow => "Cumulative flow",
+            Tab::LeadTime => "Lead time",
+            Tab::Wait => "Utilization vs wait",
+            Tab::TimeUse => "Where the time went",
+            Tab::Dora => "DORA",
+            Tab::Luck => "Luck vs skill",
+            Tab::Replay => "Replay",
+        }
+    }
+}
+
+/// The luck analysis on the debrief: running, then its report.
+pub struct LuckRun {
+    /// The job (its seeds run a few per frame).
+    pub job: LuckJob,
+    /// The report once every seed has run.
+    pub report: Option<LuckReport>,
+    /// Real milliseconds spent running seeds (the frames between not counted).
+    pub compute_ms: f64,
+    /// When the analysis started, and real milliseconds from then to its end.
+    pub started: Instant,
+    /// Real milliseconds from the start to the last seed, once done.
+    pub wall_ms: Option<f64>,
+}
+
+/// The time scrub: the run replayed to `t`.
+pub struct Scrub {
+    /// The replayer with its snapshots.
+    pub scrubber: Scrubber,
+    /// The position, sim minutes.
+    pub t: SimTime,
+    /// Whether it plays forward.
+    pub playing: bool,
+    /// Speed multiplier while playing, one of [`SPEEDS`].
+    pub speed: u32,
+}
+
+/// Everything the debrief shows, computed once from the run.
+#[derive(Resource)]
+pub struct DebriefViews {
+    /// Which run they were computed for: its level, seed, time and commands.
+    pub key: (String, u64, u64, usize),
+    /// The tab showing.
+    pub tab: Tab,
+    /// Minutes per workday of the level.
+    pub mpd: f64,
+    /// The cumulative flow diagram.
+    pub cfd: Cfd,
+    /// The lead-time scatter's points.
+    pub lead: Vec<LeadPoint>,
+    /// Each center on the utilization-versus-wait chart.
+    pub curves: Vec<CenterWait>,
+    /// Each worker's time use, constraint first.
+    pub workers: Vec<WorkerTime>,
+    /// The first constraint worker's (else the first worker's) name and time use per hour.
+    pub over_time: Option<(String, Vec<(SimTime, TimeUse)>)>,
+    /// The DORA keys at the end of each workday.
+    pub dora: Vec<DoraPoint>,
+    /// The events timeline.
+    pub events: Vec<TimelineEvent>,
+    /// The luck analysis.
+    pub luck: Option<LuckRun>,
+    /// Why there is no luck analysis, if there is none.
+    pub luck_problem: Option<String>,
+    /// The time scrub; `None` when the run could not be replayed (the reason is in
+    /// `scrub_problem`).
+    pub scrub: Option<Scrub>,
+    /// Why the scrub is unavailable.
+    pub scrub_problem: Option<String>,
+    /// The outage selected on the replayed board (read-only there).
+    pub selected: SelectedOutage,
+}
+
+/// The key [`DebriefViews`] are computed for.
+fn key_of(sim: &Simulation) -> (String, u64, u64, usize) {
+    (
+        sim.level().id.clone(),
+        sim.seed(),
+        sim.now().to_bits(),
+        sim.commands().len(),
+    )
+}
+
+impl DebriefViews {
+    /// The views of `sim`, with a luck analysis over `luck_seeds` seeds and a scrub.
+    pub fn of(sim: &Simulation, luck_seeds: u32) -> DebriefViews {
+        let workers = views::time_use(sim);
+        let over_time = sim
+            .level()
+            .workers
+            .iter()
+            .position(|w| w.constraint)
+            .or((!sim.level().workers.is_empty()).then_some(0))
+            .map(|w| {
+                (
+                    sim.level().workers[w].name.clone(),
+                    views::time_use_series(sim, w),
+                )
+            });
+        let job = if sim.is_finished() && sim.halted().is_none() {
+            LuckJob::new(
+                sim.level(),
+                sim.seed(),
+                sim.commands(),
+                sim.score(),
+                luck_seeds,
+            )
+        } else {
+            Err("this run has not reached its end, and the band compares whole runs".into())
+        };
+        let (luck, luck_problem) = match job {
+            Ok(job) => (
+                Some(LuckRun {
+                    job,
+                    report: None,
+                    compute_ms: 0.0,
+                    started: Instant::now(),
+                    wall_ms: None,
+                }),
+                None,
+            ),
+            Err(e) => (None, Some(e)),
+        };
+        let (scrub, scrub_problem) = match Scrubber::new(sim) {
+            Ok(mut scrubber) => {
+                let t = scrubber.end();
+                scrubber.seek(t);
+                (
+                    Some(Scrub {
+                        scrubber,
+                        t,
+                        playing: false,
+                        speed: 4,
+                    }),
+                    None,
+                )
+            }
+            Err(e) => (None, Some(e)),
+        };
+        DebriefViews {
+            key: key_of(sim),
+            tab: Tab::Summary,
+            mpd: sim.level().calendar.minutes_per_day,
+            cfd: views::cfd(sim),
+            lead: views::lead_points(sim),
+            curves: views::wait_curves(sim),
+            workers,
+            over_time,
+            dora: views::dora_series(sim),
+            events: views::timeline(sim),
+            luck,
+            luck_problem,
+            scrub,
+            scrub_problem,
+            selected: SelectedOutage::default(),
+        }
+    }
+
+    /// The scrub's position in workdays, for the charts' cursor.
+    pub fn cursor_days(&self) -> Option<f64> {
+        self.scrub.as_ref().map(|s| s.t / self.mpd)
+    }
+
+    /// Moves the scrub to `t` (sim minutes), stopping play.
+    pub fn scrub_to(&mut self, t: SimTime) {
+        if let Some(s) = &mut self.scrub {
+            s.t = t.clamp(0.0, s.scrubber.end());
+            s.scrubber.seek(s.t);
+        }
+    }
+
+    /// The time of the first event after (`forward`) or the last before the scrub's
+    /// position, if any.
+    pub fn neighbour_event(&self, forward: bool) -> Option<SimTime> {
+        let t = self.scrub.as_ref()?.t;
+        const EPS: f64 = 1e-6;
+        if forward {
+            self.events.iter().map(|e| e.t).find(|&e| e > t + EPS)
+        } else {
+            self.events.iter().rev().map(|e| e.t).find(|&e| e < t - EPS)
+        }
+    }
+}
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Debrief), log_result);
+    app.add_systems(OnEnter(Screen::Debrief), (log_result, build_views))
+        .add_systems(OnExit(Screen::Debrief), |mut commands: Commands| {
+            commands.remove_resource::<DebriefViews>()
+        })
+        .add_systems(
+            Update,
+            (
+                rebuild_views,
+                shortcuts.run_if(|f: Res<UiHasKeyboardFocus>| !f.0),
+                run_luck,
+                play_scrub,
+            )
+                .chain()
+                .run_if(in_state(Screen::Debrief)),
+        );
 }
 
 pub(super) fn ui_plugin(app: &mut App) {
@@ -36,15 +301,126 @@ fn log_result(session: Option<Res<Session>>) {
     }
 }
 
+fn build_views(mut commands: Commands, session: Option<Res<Session>>, seeds: Res<LuckSeeds>) {
+    if let Some(s) = session {
+        commands.insert_resource(DebriefViews::of(&s.sim, seeds.0));
+    }
+}
+
+/// Recomputes the views when the session's run changed under the debrief (another run
+/// opened onto it).
+fn rebuild_views(
+    session: Option<Res<Session>>,
+    views: Option<ResMut<DebriefViews>>,
+    seeds: Res<LuckSeeds>,
+    mut commands: Commands,
+) {
+    let Some(s) = session else { return };
+    if views.is_none_or(|v| v.key != key_of(&s.sim)) {
+        commands.insert_resource(DebriefViews::of(&s.sim, seeds.0));
+    }
+}
+
+/// Keys on the debrief: 1–8 pick a tab; Space plays or pauses the scrub; ← and → jump to
+/// the previous or next event; Home and End to the start and the end.
+fn shortcuts(keys: Res<ButtonInput<KeyCode>>, views: Option<ResMut<DebriefViews>>) {
+    let Some(mut v) = views else { return };
+    let digits = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+    ];
+    for (key, tab) in digits.iter().zip(Tab::ALL) {
+        if keys.just_pressed(*key) {
+            v.tab = tab;
+        }
+    }
+    if keys.just_pressed(KeyCode::Space)
+        && let Some(s) = &mut v.scrub
+    {
+        if !s.playing && s.t >= s.scrubber.end() {
+            s.t = 0.0;
+            s.scrubber.seek(0.0);
+        }
+        s.playing = !s.playing;
+    }
+    let jump = if keys.just_pressed(KeyCode::ArrowRight) {
+        v.neighbour_event(true)
+    } else if keys.just_pressed(KeyCode::ArrowLeft) {
+        v.neighbour_event(false)
+    } else if keys.just_pressed(KeyCode::Home) {
+        Some(0.0)
+    } else if keys.just_pressed(KeyCode::End) {
+        v.scrub.as_ref().map(|s| s.scrubber.end())
+    } else {
+        None
+    };
+    if let Some(t) = jump {
+        v.scrub_to(t);
+    }
+}
+
+/// Runs luck seeds for up to [`LUCK_FRAME_BUDGET_MS`] of this frame.
+fn run_luck(views: Option<ResMut<DebriefViews>>) {
+    let Some(mut v) = views else { return };
+    let Some(l) = &mut v.luck else { return };
+    if l.report.is_some() {
+        return;
+    }
+    let start = Instant::now();
+    loop {
+        let done = l.job.step(1);
+        let spent = start.elapsed().as_secs_f64() * 1000.0;
+        if done {
+            l.compute_ms += spent;
+            l.wall_ms = Some(l.started.elapsed().as_secs_f64() * 1000.0);
+            l.report = l.job.report();
+            info!(
+                "luck: {} seeds in {:.0} ms of compute ({:.0} ms on the wall)",
+                l.job.progress().1,
+                l.compute_ms,
+                l.wall_ms.unwrap_or_default()
+            );
+            return;
+        }
+        if spent >= LUCK_FRAME_BUDGET_MS {
+            l.compute_ms += spent;
+            return;
+        }
+    }
+}
+
+/// Moves a playing scrub by the frame's real time at its speed
+/// ([`SIM_MINUTES_PER_SECOND`] × speed), stopping at the end.
+fn play_scrub(time: Res<Time<Real>>, views: Option<ResMut<DebriefViews>>) {
+    let Some(mut v) = views else { return };
+    let Some(s) = &mut v.scrub else { return };
+    if !s.playing {
+        return;
+    }
+    let end = s.scrubber.end();
+    s.t = (s.t + time.delta_secs_f64() * SIM_MINUTES_PER_SECOND * f64::from(s.speed)).min(end);
+    s.scrubber.seek(s.t);
+    if s.t >= end {
+        s.playing = false;
+    }
+}
+
 fn debrief_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
+    views: Option<ResMut<DebriefViews>>,
     saved: Res<SavedProgress>,
     choices: Res<TitleChoices>,
     mut start: MessageWriter<StartLevel>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let Some(mut session) = session else {
+    let (Some(mut session), Some(mut views)) = (session, views) else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
@@ -52,7 +428,7 @@ fn debrief_screen(
     let following = campaign::next(&session.sim.level().id).filter(|n| saved.progress.unlocked(n));
     let unlocked = saved.just_unlocked.as_deref();
     egui::CentralPanel::default().show(&mut root, |ui| {
-        match debrief::show(ui, &session, unlocked, following) {
+        match debrief::show(ui, &session, &mut views, unlocked, following) {
             Some(debrief::Choice::DownloadRun) => {
                 session.download_run(&saved.store, &choices.team);
             }

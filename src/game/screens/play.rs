@@ -14,11 +14,40 @@ use crate::game::session::SPEEDS;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
 use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
-use crate::game::ui::{board, controls, hints, hud, root_ui};
+use crate::game::ui::{board, controls, hints, hud, root_ui, views};
 use crate::game::{AppSystems, PausableSystems};
 use crate::sim::RunReport;
 use crate::sim::challenge::HintWatcher;
 use crate::sim::kata::{self, Figure};
+
+/// The live charts during play (the debrief's first three views, small): whether they show,
+/// which one, and the views as of the last sample (recomputed once per sample, not per
+/// frame). Kept across levels: a player who opened them keeps them open.
+#[derive(Resource, Default)]
+pub struct LiveCharts {
+    /// Whether the window shows.
+    pub open: bool,
+    /// Which chart: 0 cumulative flow, 1 lead time, 2 utilization vs wait.
+    pub tab: usize,
+    /// Samples of the run the cache was computed at, and for which run (level, seed).
+    cached_at: Option<(usize, String, u64)>,
+    cfd: Option<crate::sim::debrief::Cfd>,
+    lead: Vec<crate::sim::debrief::LeadPoint>,
+    curves: Vec<crate::sim::debrief::CenterWait>,
+}
+
+impl LiveCharts {
+    /// Recomputes the views of `sim` when it took a new sample.
+    fn refresh(&mut self, sim: &crate::sim::Simulation) {
+        let key = (sim.samples().len(), sim.level().id.clone(), sim.seed());
+        if self.cached_at.as_ref() != Some(&key) {
+            self.cfd = Some(crate::sim::debrief::cfd(sim));
+            self.lead = crate::sim::debrief::lead_points(sim);
+            self.curves = crate::sim::debrief::wait_curves(sim);
+            self.cached_at = Some(key);
+        }
+    }
+}
 
 /// Which outage the player has selected on the board for triage.
 #[derive(Resource, Default)]
@@ -53,49 +82,50 @@ pub struct DrillPlay {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        OnEnter(Screen::Play),
-        |mut commands: Commands, session: Option<Res<Session>>| {
-            commands.init_resource::<SelectedOutage>();
-            // A drill (also one resumed mid-way): the boundary reports so far, by replay.
-            if let Some(s) = &session
-                && s.storyboard.is_some()
-            {
-                let sim = &s.sim;
-                let reports =
-                    kata::measure_rounds(sim.level(), sim.seed(), sim.commands(), sim.now())
-                        .map(|(_, r)| r)
-                        .unwrap_or_default();
-                commands.insert_resource(DrillPlay {
-                    reports,
-                    ..Default::default()
+    app.init_resource::<LiveCharts>()
+        .add_systems(
+            OnEnter(Screen::Play),
+            |mut commands: Commands, session: Option<Res<Session>>| {
+                commands.init_resource::<SelectedOutage>();
+                // A drill (also one resumed mid-way): the boundary reports so far, by replay.
+                if let Some(s) = &session
+                    && s.storyboard.is_some()
+                {
+                    let sim = &s.sim;
+                    let reports =
+                        kata::measure_rounds(sim.level(), sim.seed(), sim.commands(), sim.now())
+                            .map(|(_, r)| r)
+                            .unwrap_or_default();
+                    commands.insert_resource(DrillPlay {
+                        reports,
+                        ..Default::default()
+                    });
+                }
+                let watcher =
+                    session.map_or_else(HintWatcher::default, |s| HintWatcher::new(s.sim.level()));
+                commands.insert_resource(Hints {
+                    watcher,
+                    due: Vec::new(),
                 });
-            }
-            let watcher =
-                session.map_or_else(HintWatcher::default, |s| HintWatcher::new(s.sim.level()));
-            commands.insert_resource(Hints {
-                watcher,
-                due: Vec::new(),
-            });
-        },
-    )
-    .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
-        commands.remove_resource::<SelectedOutage>();
-        commands.remove_resource::<Hints>();
-        commands.remove_resource::<DrillPlay>();
-    })
-    .add_systems(
-        Update,
-        (
-            advance_simulation.in_set(PausableSystems),
-            drill_rounds,
-            watch_hints,
-            end_of_level,
+            },
         )
-            .chain()
-            .in_set(AppSystems::Advance)
-            .run_if(in_state(Screen::Play)),
-    );
+        .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
+            commands.remove_resource::<SelectedOutage>();
+            commands.remove_resource::<Hints>();
+            commands.remove_resource::<DrillPlay>();
+        })
+        .add_systems(
+            Update,
+            (
+                advance_simulation.in_set(PausableSystems),
+                drill_rounds,
+                watch_hints,
+                end_of_level,
+            )
+                .chain()
+                .in_set(AppSystems::Advance)
+                .run_if(in_state(Screen::Play)),
+        );
 }
 
 /// Hints that became due join the queue, unless the player turned hints off.
@@ -213,7 +243,7 @@ fn play_screen(
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     drill: Option<ResMut<DrillPlay>>,
-    (time, setup): (Res<Time<Real>>, Res<DrillSetup>),
+    (time, setup, mut live): (Res<Time<Real>>, Res<DrillSetup>, ResMut<LiveCharts>),
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
 ) -> Result {
@@ -226,8 +256,11 @@ fn play_screen(
     let mut clicks = Vec::new();
     let mut download = false;
     egui::Panel::top("hud").show(&mut root, |ui| {
-        hud::show(ui, &session, &mut clicks, &mut download)
+        hud::show(ui, &session, &mut clicks, &mut download, &mut live.open)
     });
+    if live.open {
+        live_charts(ctx, &session, &mut live);
+    }
     egui::Panel::right("controls")
         .resizable(false)
         .default_size(290.0)
@@ -273,6 +306,49 @@ fn play_screen(
         output.time.write(c);
     }
     Ok(())
+}
+
+/// The live charts window: cumulative flow, lead time, utilization vs wait, as of the last
+/// sample.
+fn live_charts(ctx: &egui::Context, session: &Session, live: &mut LiveCharts) {
+    live.refresh(&session.sim);
+    let mpd = session.sim.level().calendar.minutes_per_day;
+    let mut open = true;
+    egui::Window::new("📈 Flow, live")
+        .open(&mut open)
+        .default_size([520.0, 300.0])
+        .default_pos([20.0, 420.0])
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                for (k, name) in ["Cumulative flow", "Lead time", "Utilization vs wait"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if ui.selectable_label(live.tab == k, name).clicked() {
+                        live.tab = k;
+                    }
+                }
+            });
+            let r = &session.sim.report().run;
+            match live.tab {
+                0 => {
+                    if let Some(cfd) = &live.cfd {
+                        views::cfd(ui, cfd, mpd, None, 220.0);
+                    }
+                }
+                1 => views::lead_scatter(
+                    ui,
+                    &live.lead,
+                    r.lead_time_p50,
+                    r.lead_time_p85,
+                    mpd,
+                    None,
+                    220.0,
+                ),
+                _ => views::wait_curves(ui, &live.curves, 220.0),
+            }
+        });
+    live.open = open;
 }
 
 /// The drill's windows: the review of the round just played, or the plan of the next.

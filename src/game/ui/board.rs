@@ -14,11 +14,22 @@ pub(crate) fn show(
     selected: &mut SelectedOutage,
     out: &mut Vec<Action>,
 ) {
-    let sim = &session.sim;
+    show_sim(ui, &session.sim, session.paused, selected, out);
+}
+
+/// Draws the board of `sim` (the debrief's time scrub draws a replayed run with it; what
+/// it returns in `out` is then ignored).
+pub(crate) fn show_sim(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    paused: bool,
+    selected: &mut SelectedOutage,
+    out: &mut Vec<Action>,
+) {
     let centers = sim.center_views();
     let workers = sim.worker_views();
 
-    if session.paused {
+    if paused {
         ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume");
     }
     outage_banner(ui, sim, selected);

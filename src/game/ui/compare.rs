@@ -26,18 +26,6 @@ pub(crate) enum CompareChoice {
     Back,
 }
 
-/// Okabe–Ito colors for the teams' lines, in order (black is the background's opposite
-/// here, so it is left out).
-const TEAM_COLORS: [egui::Color32; 7] = [
-    egui::Color32::from_rgb(0xE6, 0x9F, 0x00),
-    egui::Color32::from_rgb(0x56, 0xB4, 0xE9),
-    egui::Color32::from_rgb(0x00, 0x9E, 0x73),
-    egui::Color32::from_rgb(0xF0, 0xE4, 0x42),
-    egui::Color32::from_rgb(0x00, 0x72, 0xB2),
-    egui::Color32::from_rgb(0xD5, 0x5E, 0x00),
-    egui::Color32::from_rgb(0xCC, 0x79, 0xA7),
-];
-
 /// Draws the comparison; `typed` is the paste field, `notice` what the last export did.
 pub(crate) fn show(
     ui: &mut egui::Ui,
@@ -148,7 +136,7 @@ fn charts(ui: &mut egui::Ui, cmp: &Comparison) {
             .show(ui, |p| {
                 for (i, (team, samples, mpd)) in teams.iter().enumerate() {
                     let pts: PlotPoints = samples.iter().map(|s| [s.t / mpd, f(s)]).collect();
-                    p.line(Line::new(team.clone(), pts).color(TEAM_COLORS[i % TEAM_COLORS.len()]));
+                    p.line(Line::new(team.clone(), pts).color(theme::okabe_ito(i)));
                 }
             });
     };

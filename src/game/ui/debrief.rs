@@ -4,9 +4,10 @@
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
-use crate::game::session::Session;
+use crate::game::screens::debrief::{DebriefViews, Tab};
+use crate::game::session::{SPEEDS, Session};
 use crate::game::theme;
-use crate::game::ui::goals;
+use crate::game::ui::{board, goals, views};
 use crate::sim::WorkType;
 
 /// What the player chose on the debrief screen.
@@ -25,16 +26,18 @@ pub(crate) enum Choice {
     Continue,
 }
 
-/// Draws the debrief of `session`. `unlocked` is the level this run unlocked, if any, and
-/// `next` the next campaign level when it is open.
+/// Draws the debrief of `session` with its `views`: the header and its buttons, the tabs,
+/// the time scrub, the tab's view and, under the time charts, the events timeline.
+/// `unlocked` is the level this run unlocked, if any, and `next` the next campaign level
+/// when it is open.
 pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
+    v: &mut DebriefViews,
     unlocked: Option<&str>,
     next: Option<&str>,
 ) -> Option<Choice> {
     let sim = &session.sim;
-    let r = sim.report();
     let mut choice = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -92,6 +95,21 @@ pub(crate) fn show(
         if let Some(opened) = &session.opened {
             ui.colored_label(theme::GOOD, opened);
         }
+        ui.horizontal_wrapped(|ui| {
+            for (k, tab) in Tab::ALL.into_iter().enumerate() {
+                let label = format!("{} {}", k + 1, tab.label());
+                if ui.selectable_label(v.tab == tab, label).clicked() {
+                    v.tab = tab;
+                }
+            }
+        });
+        ui.separator();
+        if v.tab != Tab::Summary {
+            scrub_bar(ui, v);
+            ui.add_space(4.0);
+            tab_view(ui, session, v);
+            return;
+        }
         if !sim.is_finished() {
             ui.colored_label(
                 theme::MUTED,
@@ -104,6 +122,7 @@ pub(crate) fn show(
         if let Some(story) = &session.storyboard {
             super::kata::storyboard_view(ui, story);
         }
+        let r = sim.report();
         if let Some(e) = sim.halted() {
             ui.colored_label(
                 theme::ALARM,
@@ -317,4 +336,174 @@ pub(crate) fn show(
         ui.label(&sim.level().lesson);
     });
     choice
+}
+
+/// The time scrub: ⏮ previous event, ▶/⏸, the speed, next event ⏭, and a slider over the
+/// run (workdays). Keys: Space, ← →, Home, End.
+fn scrub_bar(ui: &mut egui::Ui, v: &mut DebriefViews) {
+    let prev = v.neighbour_event(false);
+    let next = v.neighbour_event(true);
+    let mpd = v.mpd;
+    let Some(s) = &mut v.scrub else {
+        if let Some(p) = &v.scrub_problem {
+            ui.colored_label(theme::ALARM, format!("No replay: {p}"));
+        }
+        return;
+    };
+    let end = s.scrubber.end();
+    let mut jump = None;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(prev.is_some(), egui::Button::new("⏮"))
+            .on_hover_text("Previous event (←)")
+            .clicked()
+        {
+            jump = prev;
+        }
+        let play = if s.playing { "⏸ Pause" } else { "▶ Play" };
+        if ui
+            .button(play)
+            .on_hover_text("Play the run back (Space)")
+            .clicked()
+        {
+            if !s.playing && s.t >= end {
+                jump = Some(0.0);
+            }
+            s.playing = !s.playing;
+        }
+        if ui
+            .add_enabled(next.is_some(), egui::Button::new("⏭"))
+            .on_hover_text("Next event (→)")
+            .clicked()
+        {
+            jump = next;
+        }
+        egui::ComboBox::from_id_salt("scrub-speed")
+            .width(56.0)
+            .selected_text(format!("{}×", s.speed))
+            .show_ui(ui, |ui| {
+                for sp in SPEEDS {
+                    ui.selectable_value(&mut s.speed, sp, format!("{sp}×"));
+                }
+            });
+        let mut day = s.t / mpd;
+        let slider = egui::Slider::new(&mut day, 0.0..=end / mpd)
+            .text("workday")
+            .fixed_decimals(2);
+        ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
+        if ui.add(slider).changed() {
+            jump = Some(day * mpd);
+            s.playing = false;
+        }
+    });
+    if let Some(t) = jump {
+        s.t = t.clamp(0.0, end);
+        s.scrubber.seek(s.t);
+    }
+}
+
+/// The view of the current tab (every tab but the summary).
+fn tab_view(ui: &mut egui::Ui, session: &Session, v: &mut DebriefViews) {
+    let sim = &session.sim;
+    let mpd = v.mpd;
+    let cursor = v.cursor_days();
+    let h = (ui.available_height() - 200.0).clamp(240.0, 460.0);
+    let with_timeline = matches!(
+        v.tab,
+        Tab::Flow | Tab::LeadTime | Tab::TimeUse | Tab::Dora | Tab::Replay
+    );
+    match v.tab {
+        Tab::Summary => {}
+        Tab::Flow => {
+            ui.label(
+                "Cumulative flow: the items in each stage over time, done at the bottom. A band that widens is a queue growing; the horizontal distance across the bands is the lead time.",
+            );
+            views::cfd(ui, &v.cfd, mpd, cursor, h);
+        }
+        Tab::LeadTime => {
+            let r = &sim.report().run;
+            ui.label(format!(
+                "Lead time of each completed planned item, arrival to done: p50 {}, p85 {}. Hover a point for the item.",
+                theme::hours(r.lead_time_p50),
+                theme::hours(r.lead_time_p85)
+            ));
+            views::lead_scatter(
+                ui,
+                &v.lead,
+                r.lead_time_p50,
+                r.lead_time_p85,
+                mpd,
+                cursor,
+                h,
+            );
+        }
+        Tab::Wait => {
+            ui.label(
+                "Wait time = % busy / % idle: the closer a center runs to 100% busy, the faster its queue wait grows. Each center sits at its measured utilization and queue wait (in its own service times).",
+            );
+            views::wait_curves(ui, &v.curves, h);
+        }
+        Tab::TimeUse => {
+            ui.label("Where each person's time went over the run, the constraint first.");
+            views::time_use(ui, &v.workers, h * 0.6);
+            if let Some((name, series)) = &v.over_time {
+                views::time_use_over_time(ui, name, series, mpd, cursor, h * 0.6);
+            }
+        }
+        Tab::Dora => {
+            ui.label("The DORA four keys, each over the trailing week, with the 2024 report's tier boundaries dotted.");
+            views::dora_keys(ui, &v.dora, cursor, mpd, h * 0.45);
+        }
+        Tab::Luck => luck_view(ui, v, h),
+        Tab::Replay => {
+            if let Some(s) = &v.scrub {
+                let view = s.scrubber.view();
+                ui.label(
+                    egui::RichText::new(format!(
+                        "The board at {} — score {}",
+                        sim.level().calendar.format(view.now()),
+                        theme::money(view.score())
+                    ))
+                    .strong(),
+                );
+                let mut ignored = Vec::new();
+                board::show_sim(ui, view, false, &mut v.selected, &mut ignored);
+            }
+        }
+    }
+    if with_timeline {
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new("Events").strong());
+        views::timeline(ui, &v.events, mpd, sim.now(), cursor, 150.0);
+    }
+}
+
+/// Luck versus skill: progress while the seeds run, then the band and the two sentences.
+fn luck_view(ui: &mut egui::Ui, v: &DebriefViews, h: f32) {
+    let Some(l) = &v.luck else {
+        if let Some(p) = &v.luck_problem {
+            ui.colored_label(theme::MUTED, format!("No luck band: {p}."));
+        }
+        return;
+    };
+    let (done, total) = l.job.progress();
+    let Some(r) = &l.report else {
+        ui.label(format!(
+            "Replaying your decisions and doing nothing on {total} other seeds…"
+        ));
+        ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).show_percentage());
+        return;
+    };
+    ui.label(egui::RichText::new(r.skill_sentence()).size(18.0).strong());
+    ui.label(egui::RichText::new(r.luck_sentence()).size(18.0).strong());
+    ui.colored_label(theme::MUTED, r.caveat());
+    ui.colored_label(
+        theme::MUTED,
+        format!(
+            "{} seeds, each run twice, in {:.1} s of computing.",
+            r.seeds.len(),
+            l.compute_ms / 1000.0
+        ),
+    );
+    views::luck_band(ui, r, h);
 }

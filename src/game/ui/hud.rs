@@ -9,12 +9,14 @@ use crate::game::ui::goals;
 use crate::sim::WorkType;
 
 /// Draws the HUD; the time controls the player clicked are pushed onto `time`, and
-/// `download` is set when the player asked to download the run.
+/// `download` is set when the player asked to download the run; `charts` toggles the
+/// live charts.
 pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
     time: &mut Vec<TimeControl>,
     download: &mut bool,
+    charts: &mut bool,
 ) {
     let sim = &session.sim;
     let r = sim.report();
@@ -70,6 +72,14 @@ pub(crate) fn show(
         }
         if let Some(msg) = &session.run_saved {
             ui.colored_label(theme::MUTED, msg);
+        }
+        ui.separator();
+        if ui
+            .selectable_label(*charts, "📈 Charts")
+            .on_hover_text("Cumulative flow, lead time and utilization vs wait, live (key G)")
+            .clicked()
+        {
+            *charts = !*charts;
         }
     });
     ui.horizontal_wrapped(|ui| {

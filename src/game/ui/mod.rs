@@ -17,6 +17,7 @@ pub(crate) mod hints;
 pub(crate) mod hud;
 pub(crate) mod kata;
 pub(crate) mod title;
+pub(crate) mod views;
 pub(crate) mod workshop;
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ fn hud_harness(panel: Panel) -> Harness<'static, Panel> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 120.0))
         .build_ui_state(
-            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time, &mut p.download),
+            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time, &mut p.download, &mut false),
             panel,
         )
 }

@@ -66,6 +66,7 @@ impl Simulation {
     pub(super) fn on_board_meeting(&mut self) {
         let Some(c) = self.deploys.center else { return };
         self.board.last = Some(self.now);
+        self.history.board_meetings.push(self.now);
         let limit = self
             .level
             .changes

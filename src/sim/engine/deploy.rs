@@ -104,7 +104,13 @@ impl Simulation {
                 .recent_changes
                 .push_back((self.now, *sys, *off));
         }
-        if self.deploys.failure_rng.uniform() < 1.0 - survive {
+        let failed = self.deploys.failure_rng.uniform() < 1.0 - survive;
+        self.history.deploys.push(super::history::DeployRecord {
+            at: self.now,
+            changes: n,
+            failed,
+        });
+        if failed {
             self.totals.failed_deploys += 1;
             // Blame falls on a change in proportion to its risk.
             let culprit = if probs.iter().sum::<f64>() > 0.0 {
@@ -177,6 +183,7 @@ impl Simulation {
             remaining: work,
             speed,
             resumed_at: now,
+            setup: setup * self.centers[c].setup_factor,
         }
     }
 
@@ -199,6 +206,7 @@ impl Simulation {
             for &slot in &slots {
                 let lead = self.now - self.item(slot).arrived_at;
                 self.totals.change_lead_times.record(lead);
+                self.history.change_leads.push((self.now, lead));
             }
         }
         for &slot in &slots {

@@ -83,6 +83,11 @@ impl Simulation {
                 self.workers[w].busy_improving += elapsed;
             }
             _ => {
+                if task.setup > 0.0 {
+                    let done = (elapsed * task.speed).min(task.setup);
+                    task.setup -= done;
+                    self.workers[w].busy_setup += done / task.speed;
+                }
                 self.workers[w].busy_planned += elapsed;
                 let c = task.center().expect("planned task has a center");
                 self.centers[c].touch(now);
@@ -107,6 +112,9 @@ impl Simulation {
             self.centers[c].busy_workers += 1;
         }
         let delay = task.remaining / task.speed;
+        if let Some(since) = self.workers[w].blocked_since.take() {
+            self.workers[w].busy_blocked += now - since;
+        }
         self.workers[w].token += 1;
         let token = self.workers[w].token;
         self.workers[w].current = Some(task);
@@ -132,6 +140,7 @@ impl Simulation {
                 remaining: self.incidents.outages[o].remaining,
                 speed,
                 resumed_at: self.now,
+                setup: 0.0,
             };
             self.begin(w, task);
             return true;
@@ -158,11 +167,13 @@ impl Simulation {
                 remaining: self.improvements.jobs[j].work,
                 speed,
                 resumed_at: self.now,
+                setup: 0.0,
             };
             self.begin(w, task);
             return true;
         }
         let Some((_, c)) = center else {
+            self.note_idle(w);
             return false;
         };
         let speed = self.workers[w].skills[c].expect("skilled");
@@ -191,12 +202,34 @@ impl Simulation {
                     remaining: it.efforts[it.step],
                     speed,
                     resumed_at: now,
+                    setup: 0.0,
                 }
             }
         };
         self.centers[c].active_tasks += 1;
         self.begin(w, task);
         true
+    }
+
+    /// Records whether idle worker `w` is blocked (work waits at a center they may staff
+    /// but cannot start) or starved, for [`super::history::TimeUse`].
+    fn note_idle(&mut self, w: usize) {
+        let ws = &self.workers[w];
+        let blocked = self.centers.iter().enumerate().any(|(c, center)| {
+            ws.skills[c].is_some()
+                && !(center.queue.is_empty() && center.awaiting.is_empty())
+                && self.may_work_at(w, c)
+        });
+        let now = self.now;
+        let ws = &mut self.workers[w];
+        match (blocked, ws.blocked_since) {
+            (true, None) => ws.blocked_since = Some(now),
+            (false, Some(since)) => {
+                ws.busy_blocked += now - since;
+                ws.blocked_since = None;
+            }
+            _ => {}
+        }
     }
 
     /// Takes the first `n` startable items out of center `c`'s queue, in order, into `slots`

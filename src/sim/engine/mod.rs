@@ -40,6 +40,7 @@ mod deploy;
 mod dispatch;
 mod event;
 mod flow;
+mod history;
 mod improvements;
 mod incidents;
 mod model;
@@ -59,6 +60,7 @@ use super::rng::{RandomStream, Stream};
 use super::rules;
 
 pub use commands::{CommandError, Policy};
+pub use history::{CenterCounts, Completion, DeployRecord, TimeUse};
 pub use improvements::{ImprovementView, Job, JobKind, JobView};
 pub use incidents::{Outage, OutageCause, OutagePhase, OutageState, PostmortemState};
 pub use views::{Activity, BoardView, CenterView, ItemView, WorkerView};
@@ -110,6 +112,8 @@ pub struct Footprint {
     pub jobs: usize,
     /// History: commands applied.
     pub commands: usize,
+    /// History: items completed (the debrief's lead-time records).
+    pub completions: usize,
 }
 
 impl Footprint {
@@ -126,12 +130,13 @@ impl Footprint {
         ]
     }
     /// The history entries, named, in field order.
-    pub fn history(&self) -> [(&'static str, usize); 4] {
+    pub fn history(&self) -> [(&'static str, usize); 5] {
         [
             ("samples", self.samples),
             ("outages", self.outages),
             ("jobs", self.jobs),
             ("commands", self.commands),
+            ("completions", self.completions),
         ]
     }
 }
@@ -235,6 +240,8 @@ pub struct Simulation {
     commands: Vec<Command>,
     pub(crate) totals: Totals,
     samples: Vec<Sample>,
+    /// Presentation only, left out of the state hash (see `history`).
+    history: history::History,
 }
 
 impl Simulation {
@@ -324,6 +331,7 @@ impl Simulation {
             },
             debt,
             samples: Vec::new(),
+            history: history::History::default(),
             level,
         };
         sim.update_capacities();
@@ -469,6 +477,7 @@ impl Simulation {
             outages: self.incidents.outages.len(),
             jobs: self.improvements.jobs.len(),
             commands: self.commands.len(),
+            completions: self.history.completions.len(),
         }
     }
 
@@ -667,6 +676,7 @@ impl Simulation {
             score: self.score(),
             debt: self.debt.points,
         });
+        self.record_history_sample();
         self.next_sample_at += SAMPLE_INTERVAL;
     }
 

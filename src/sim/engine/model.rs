@@ -96,6 +96,9 @@ pub(super) struct Task {
     pub(super) remaining: f64,
     pub(super) speed: f64,
     pub(super) resumed_at: SimTime,
+    /// Setup work left at nominal speed, sim minutes, as of `resumed_at` (a batch's setup
+    /// comes first; 0 for every other task). Recorded for the debrief only.
+    pub(super) setup: f64,
 }
 
 impl Task {
@@ -122,6 +125,13 @@ pub(super) struct WorkerState {
     pub(super) busy_unplanned: f64,
     /// Part of `busy_planned` spent on improvement jobs, sim minutes.
     pub(super) busy_improving: f64,
+    /// Part of `busy_planned` spent on setups, sim minutes (debrief only).
+    pub(super) busy_setup: f64,
+    /// Idle time with work waiting at their posts that could not start, sim minutes, up to
+    /// `blocked_since` (debrief only).
+    pub(super) busy_blocked: f64,
+    /// Since when the worker has been idle and blocked, if they are now.
+    pub(super) blocked_since: Option<SimTime>,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +231,9 @@ impl WorkerState {
             busy_planned: 0.0,
             busy_unplanned: 0.0,
             busy_improving: 0.0,
+            busy_setup: 0.0,
+            busy_blocked: 0.0,
+            blocked_since: None,
         }
     }
 }
