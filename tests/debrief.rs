@@ -7,6 +7,7 @@ use flowkata::sim::{Action, Assignee, Command, Dist, Level, OutageCause, Simulat
 
 fn phoenix_with_decisions(seed: u64) -> Simulation {
     let mut sim = Simulation::new(Level::embedded("phoenix").unwrap(), seed);
+    sim.keep_item_history();
     sim.advance_to(600.0);
     sim.apply(Action::ProtectConstraint { on: true }).unwrap();
     sim.apply(Action::SetBatchSize {
@@ -38,6 +39,7 @@ fn cfd_bands_add_up_to_the_items_in_the_system() {
         ("swat-team", 5),
     ] {
         let mut sim = Simulation::new(Level::embedded(level).unwrap(), seed);
+        sim.keep_item_history();
         sim.run_to_end();
         check_bands(&sim, level);
     }
@@ -371,8 +373,18 @@ fn the_timeline_holds_every_event_in_order() {
 fn history_does_not_depend_on_frames() {
     let level = Level::embedded("phoenix").unwrap();
     let mut whole = Simulation::new(level.clone(), 13);
+    whole.keep_item_history();
     whole.run_to_end();
+    let mut bare = Simulation::new(level.clone(), 13);
+    bare.run_to_end();
+    assert_eq!(
+        whole.state_hash(),
+        bare.state_hash(),
+        "keeping items changes nothing"
+    );
+    assert!(bare.completions().is_empty() && !whole.completions().is_empty());
     let mut steps = Simulation::new(level, 13);
+    steps.keep_item_history();
     let mut t = 0.0;
     while !steps.is_finished() {
         t += 37.3;

@@ -47,7 +47,9 @@ impl Session {
     /// A new run of the shipped `level` with `seed`, running at 1×.
     pub fn new(level: Level, seed: u64) -> Self {
         let source = embedded_source(&level.id).unwrap_or_default().to_string();
-        Self::with_source(Simulation::new(level, seed), source)
+        let mut sim = Simulation::new(level, seed);
+        sim.keep_item_history();
+        Self::with_source(sim, source)
     }
 
     /// A session around `sim`, whose level file's text is `source`.
@@ -229,7 +231,9 @@ fn start_level(
     };
     commands.remove_resource::<StartProblem>();
     let seed = req.seed.unwrap_or(level.seed);
-    let mut session = Session::with_source(Simulation::new(level, seed), source);
+    let mut sim = Simulation::new(level, seed);
+    sim.keep_item_history();
+    let mut session = Session::with_source(sim, source);
     if req.drill.is_some() {
         // A drill opens on the first round's storyboard, paused.
         session.storyboard = Some(Storyboard {

@@ -6,7 +6,8 @@
 //! the last start or open failed; `compare` the Compare screen's rows in order (`{ team,
 //! status, score }`); `drill` `{ rounds, planned, reviewing }` in a drill; `debrief` on the
 //! debrief: `{ tab, luck: { done, total, computeMs, wallMs, beats, percentile, skill, luck,
-//! caveat }, scrub: { t, end, playing, viewTime, viewScore } }`. Natively it does nothing.
+//! caveat }, scrub: { t, end, playing, viewTime, viewScore } }`; `liveCharts` in play, whether
+//! the live charts show. Natively it does nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
@@ -34,6 +35,7 @@ fn publish_page_state(
     runs: Option<Res<crate::game::screens::compare::CompareRuns>>,
     drill: Option<Res<crate::game::screens::play::DrillPlay>>,
     debrief: Option<Res<crate::game::screens::debrief::DebriefViews>>,
+    charts: Option<Res<crate::game::screens::play::LiveCharts>>,
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -107,6 +109,9 @@ fn publish_page_state(
                 .map_or(JsValue::NULL, |r| JsValue::from_f64(r as f64)),
         );
         set("drill", o.into());
+    }
+    if let Some(c) = charts.filter(|_| *screen.get() == Screen::Play) {
+        set("liveCharts", JsValue::from_bool(c.open));
     }
     if let Some(v) = debrief.filter(|_| *screen.get() == Screen::Debrief) {
         let o = js_sys::Object::new();

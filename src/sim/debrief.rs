@@ -69,15 +69,9 @@ impl Cfd {
 pub fn cfd(sim: &Simulation) -> Cfd {
     let samples = sim.samples();
     let t: Vec<SimTime> = samples.iter().map(|s| s.t).collect();
-    let completions = sim.completions();
-    let mut done = Vec::with_capacity(t.len());
-    let mut k = 0;
-    for &at in &t {
-        while k < completions.len() && completions[k].completed_at <= at {
-            k += 1;
-        }
-        done.push(k as f64);
-    }
+    let done = (0..t.len())
+        .map(|s| sim.done_at(s).unwrap_or_default() as f64)
+        .collect();
     let mut bands = vec![Band {
         stage: Stage::Done,
         label: "done".into(),
@@ -123,8 +117,9 @@ pub struct LeadPoint {
     pub late: bool,
 }
 
-/// The lead-time scatter: every completed planned item, in completion order. The p50 and
-/// p85 lines are the run report's `lead_time_p50` and `lead_time_p85`.
+/// The lead-time scatter: every completed planned item, in completion order (empty unless
+/// the run kept its item history, [`Simulation::keep_item_history`]). The p50 and p85 lines
+/// are the run report's `lead_time_p50` and `lead_time_p85`.
 pub fn lead_points(sim: &Simulation) -> Vec<LeadPoint> {
     sim.completions()
         .iter()

@@ -281,6 +281,7 @@ pub fn measure_rounds(
     let drill = level.drill.ok_or("the level has no drill")?;
     let mpd = level.calendar.minutes_per_day;
     let mut sim = Simulation::new(level.clone(), seed);
+    sim.keep_item_history();
     let mut reports = Vec::new();
     let mut next = 1;
     let mut snap = |sim: &mut Simulation, upto: f64, reports: &mut Vec<RunReport>| {

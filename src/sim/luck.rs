@@ -135,7 +135,11 @@ impl LuckReport {
     /// What was left out of the replay and what was skipped, in words.
     pub fn caveat(&self) -> String {
         let mut s = if self.left_out == 0 {
-            format!("All {} decisions were replayed on every seed.", self.kept)
+            match self.kept {
+                0 => "No decisions: this run is the baseline itself.".to_string(),
+                1 => "Its one decision was replayed on every seed.".to_string(),
+                n => format!("All {n} decisions were replayed on every seed."),
+            }
         } else {
             format!(
                 "Replayed {} standing decision{}; left out {} that name an outage or an item of this seed ({}).",

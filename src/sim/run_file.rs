@@ -395,6 +395,8 @@ impl RunFile {
                 .map_err(VerifyError::BadCommands)?
         } else {
             let mut sim = Simulation::new(level.clone(), self.seed);
+            // The verified run opens on the debrief: keep what its lead-time scatter needs.
+            sim.keep_item_history();
             sim.apply_log(&self.commands)
                 .map_err(VerifyError::BadCommands)?;
             sim.advance_to(self.sim_time);

@@ -45,6 +45,7 @@ impl Scrubber {
         let commands = run.commands().to_vec();
         let end = run.now();
         let mut sim = Simulation::with_duration(level, run.seed(), run.end());
+        sim.keep_item_history();
         let start = Snapshot {
             sim: sim.clone(),
             applied: 0,

@@ -324,3 +324,97 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     await browser.close();
   }
 });
+
+// The debrief of a whole phoenix run: the luck band over 1,000 seeds runs in the page (the
+// same figures as flowkata-cli luck natively), every tab shows (a screenshot each), and the
+// time scrub replays the run to the events it jumps to.
+test("the debrief's views, the luck band over 1,000 seeds and the time scrub", { timeout: 600_000 }, async (t) => {
+  const dir = process.env.FLOWKATA_RUNS;
+  if (!dir) {
+    t.skip("FLOWKATA_RUNS is not set (cargo xtask test writes the run files)");
+    return;
+  }
+  const { readFileSync } = await import("node:fs");
+  const phoenixRun = readFileSync(join(dir, "phoenix.json"), "utf8");
+  const native = JSON.parse(readFileSync(join(dir, "phoenix-luck.json"), "utf8"));
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const g = await openGame(browser, "?luck=1000");
+    await drop(g.page, [{ name: "phoenix.json", text: phoenixRun }]);
+    await g.page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 60_000 });
+    const shot = async (name) => g.page.screenshot({ path: join(SHOTS, name) });
+    const expect = async (what, fn, arg, name) => {
+      try {
+        await g.page.waitForFunction(fn, arg, { timeout: 60_000 });
+      } catch (e) {
+        await shot(name);
+        throw new Error(`${what}: not seen within 60 s (screenshot ${name})`);
+      }
+    };
+
+    // The luck band, spread over frames: the page keeps drawing while it runs.
+    await g.page.keyboard.press("7");
+    await expect("the Luck tab", () => window.__flowkata.debrief?.tab === "Luck vs skill", null, "debrief-no-luck-tab.png");
+    const during = await g.page.evaluate(() => window.__flowkata.debrief.luck);
+    await g.page.waitForFunction(() => window.__flowkata.debrief.luck.done === window.__flowkata.debrief.luck.total, null, { timeout: 240_000 });
+    const luck = await g.page.evaluate(() => window.__flowkata.debrief.luck);
+    console.log(`luck band: ${luck.total} phoenix seeds (each run twice) in ${luck.computeMs.toFixed(0)} ms of computing, ${luck.wallMs.toFixed(0)} ms on the wall (first seen at ${during.done}/${during.total})`);
+    assert.equal(luck.total, 1000);
+    assert.equal(luck.beats, native.beats_baseline, "the browser's share equals the native analysis");
+    assert.equal(luck.percentile, native.percentile, "the browser's percentile equals the native analysis");
+    assert.match(luck.skill, /^Your decisions beat doing nothing on \d+% of seeds/);
+    assert.match(luck.luck, /^This run's luck: your score is at the \d+(st|nd|rd|th) percentile of what your decisions earn\.$/);
+    await shot("debrief-7-luck.png");
+
+    // Every other tab, with a screenshot.
+    const tabs = ["Summary", "Cumulative flow", "Lead time", "Utilization vs wait", "Where the time went", "DORA", "Luck vs skill", "Replay"];
+    for (const [i, label] of tabs.entries()) {
+      if (i === 6) continue;
+      await g.page.keyboard.press(String(i + 1));
+      await expect(`tab ${label}`, (l) => window.__flowkata.debrief.tab === l, label, `debrief-missed-tab-${i + 1}.png`);
+      await g.page.waitForTimeout(300);
+      await shot(`debrief-${i + 1}-${label.toLowerCase().replaceAll(" ", "-")}.png`);
+    }
+
+    // The scrub: Home, then the next event; the replayed view sits exactly there.
+    await g.page.keyboard.press("Home");
+    await expect("Home goes to the start", () => window.__flowkata.debrief.scrub.t === 0, null, "scrub-no-home.png");
+    await g.page.keyboard.press("ArrowRight");
+    await expect("→ jumps to the next event", () => window.__flowkata.debrief.scrub.t > 0, null, "scrub-no-next.png");
+    const at = await g.page.evaluate(() => window.__flowkata.debrief.scrub);
+    assert.equal(at.viewTime, at.t, "the board shows the state at the scrub's time");
+    await g.page.keyboard.press("Space");
+    await expect("Space plays the scrub", () => window.__flowkata.debrief.scrub.playing === true, null, "scrub-no-play.png");
+    await g.page.waitForFunction((t0) => window.__flowkata.debrief.scrub.t > t0 + 30, at.t, { timeout: 60_000 });
+    // The frame time with the scrub playing on the Replay tab.
+    const frames = await g.page.evaluate(() => new Promise((resolve) => {
+      const ts = [];
+      const step = (now) => {
+        ts.push(now);
+        if (ts.length < 61) requestAnimationFrame(step);
+        else resolve(ts.slice(1).map((t, i) => t - ts[i]));
+      };
+      requestAnimationFrame(step);
+    }));
+    frames.sort((a, b) => a - b);
+    console.log(`debrief with the scrub playing: median frame ${frames[30].toFixed(1)} ms, p90 ${frames[54].toFixed(1)} ms (headless Chromium, SwiftShader)`);
+    await shot("debrief-8-replay-playing.png");
+    await g.page.keyboard.press("End");
+    await expect("End goes to the end", () => window.__flowkata.debrief.scrub.t === window.__flowkata.debrief.scrub.end, null, "scrub-no-end.png");
+    assert.deepEqual(g.problems, { pageErrors: [], foreignRequests: [] });
+    await g.page.close();
+
+    // The live charts during play: G opens them.
+    const p = await openGame(browser, "?level=phoenix&seed=3&speed=16");
+    await p.page.waitForFunction(() => window.__flowkata.simTime > 600, null, { timeout: 120_000 });
+    await p.page.keyboard.press("g");
+    await p.page.waitForFunction(() => window.__flowkata.liveCharts === true, null, { timeout: 30_000 });
+    await p.page.waitForTimeout(500);
+    await p.page.screenshot({ path: join(SHOTS, "play-live-charts.png") });
+    assert.deepEqual(p.problems, { pageErrors: [], foreignRequests: [] });
+    await p.page.close();
+  } finally {
+    await browser.close();
+  }
+});

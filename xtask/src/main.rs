@@ -431,7 +431,8 @@ fn test() -> Result<()> {
 /// Writes three teams' runs of `brent` on seed 3 to `dir` with `flowkata-cli run --save-run`:
 /// the good policy (team-a.json), no decisions (team-b.json) and protecting the constraint
 /// only (team-c.json); two teams' runs of the browser test's drill (drill-x.json,
-/// drill-y.json); and a whole `phoenix` run (phoenix.json).
+/// drill-y.json); a whole `phoenix` run (phoenix.json) and its luck analysis over 1,000
+/// seeds (phoenix-luck.json).
 fn write_test_runs(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let protect = dir.join("protect.ron");
@@ -486,6 +487,19 @@ fn write_test_runs(dir: &Path) -> Result<()> {
         }
         run(&mut c)?;
     }
+    // The luck analysis of the phoenix run, natively, for the browser's to equal.
+    let out = flowkata_cli()
+        .args(["luck", "--run"])
+        .arg(dir.join("phoenix.json"))
+        .args(["--replications", "1000", "--json"])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "flowkata-cli luck failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::write(dir.join("phoenix-luck.json"), out.stdout)?;
     Ok(())
 }
 

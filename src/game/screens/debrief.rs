@@ -13,7 +13,6 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
-use crate::game::input::UiHasKeyboardFocus;
 use crate::game::progress::SavedProgress;
 use crate::game::screens::play::SelectedOutage;
 use crate::game::screens::title::TitleChoices;
@@ -26,9 +25,10 @@ use crate::sim::luck::{LuckJob, LuckReport};
 use crate::sim::scrub::Scrubber;
 use crate::sim::{SimTime, Simulation, campaign, rules};
 
-/// Real milliseconds per frame the luck analysis may take: a 60 Hz frame is 16.7 ms, so
-/// the page stays responsive while it runs.
-pub const LUCK_FRAME_BUDGET_MS: f64 = 8.0;
+/// Real milliseconds per frame the luck analysis may take: half the previous frame's time,
+/// at least 8 ms (half a 60 Hz frame) and at most 100 ms, so the page keeps at least half
+/// its frame rate while it runs, and a slow page (software rendering) still finishes soon.
+pub const LUCK_FRAME_BUDGET_MS: (f64, f64) = (8.0, 100.0);
 
 /// Seeds the luck band runs ([`rules::LUCK_DEFAULT_REPLICATIONS`], or `?luck=N`).
 #[derive(Resource, Debug, Clone, Copy)]
@@ -272,7 +272,9 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 rebuild_views,
-                shortcuts.run_if(|f: Res<UiHasKeyboardFocus>| !f.0),
+                // The debrief has no text field: its keys always reach it (its egui pass
+                // drops widget focus, so Space never clicks a button, nor arrows a slider).
+                shortcuts,
                 run_luck,
                 play_scrub,
             )
@@ -366,12 +368,14 @@ fn shortcuts(keys: Res<ButtonInput<KeyCode>>, views: Option<ResMut<DebriefViews>
 }
 
 /// Runs luck seeds for up to [`LUCK_FRAME_BUDGET_MS`] of this frame.
-fn run_luck(views: Option<ResMut<DebriefViews>>) {
+fn run_luck(time: Res<Time<Real>>, views: Option<ResMut<DebriefViews>>) {
     let Some(mut v) = views else { return };
     let Some(l) = &mut v.luck else { return };
     if l.report.is_some() {
         return;
     }
+    let (least, most) = LUCK_FRAME_BUDGET_MS;
+    let budget = (0.5 * time.delta_secs_f64() * 1000.0).clamp(least, most);
     let start = Instant::now();
     loop {
         let done = l.job.step(1);
@@ -388,7 +392,7 @@ fn run_luck(views: Option<ResMut<DebriefViews>>) {
             );
             return;
         }
-        if spent >= LUCK_FRAME_BUDGET_MS {
+        if spent >= budget {
             l.compute_ms += spent;
             return;
         }
@@ -424,6 +428,23 @@ fn debrief_screen(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
+    // No widget keeps keyboard focus here, and no widget sees the shortcut keys: they are
+    // the debrief's (`shortcuts`), so Space never also clicks a focused button, nor an arrow
+    // moves the slider.
+    if let Some(id) = ctx.memory(|m| m.focused()) {
+        ctx.memory_mut(|m| m.surrender_focus(id));
+    }
+    ctx.input_mut(|i| {
+        for key in [
+            egui::Key::Space,
+            egui::Key::ArrowLeft,
+            egui::Key::ArrowRight,
+            egui::Key::Home,
+            egui::Key::End,
+        ] {
+            i.consume_key(egui::Modifiers::NONE, key);
+        }
+    });
     let mut root = root_ui(ctx);
     let following = campaign::next(&session.sim.level().id).filter(|n| saved.progress.unlocked(n));
     let unlocked = saved.just_unlocked.as_deref();

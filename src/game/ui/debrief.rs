@@ -391,7 +391,10 @@ fn scrub_bar(ui: &mut egui::Ui, v: &mut DebriefViews) {
             .text("workday")
             .fixed_decimals(2);
         ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
-        if ui.add(slider).changed() {
+        let moved = ui.add(slider);
+        // Only the player's hand moves the scrub here (a value the slider merely redraws
+        // while playing is not a seek).
+        if moved.changed() && (moved.dragged() || moved.drag_stopped() || moved.clicked()) {
             jump = Some(day * mpd);
             s.playing = false;
         }

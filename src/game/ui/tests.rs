@@ -342,3 +342,90 @@ fn the_hud_download_button_asks_for_the_run_file() {
     assert!(h.state().download);
     assert!(h.state().time.is_empty());
 }
+
+/// The debrief of a finished phoenix run with its views.
+struct Debrief {
+    session: Session,
+    views: crate::game::screens::debrief::DebriefViews,
+}
+
+fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
+    let mut session = Session::new(Level::embedded("phoenix").unwrap(), 3);
+    session.sim.advance_to(500.0);
+    session
+        .sim
+        .apply(Action::ProtectConstraint { on: true })
+        .unwrap();
+    session.sim.run_to_end();
+    let views = crate::game::screens::debrief::DebriefViews::of(&session.sim, luck_seeds);
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .build_ui_state(
+            |ui, d: &mut Debrief| {
+                super::debrief::show(ui, &d.session, &mut d.views, None, None);
+            },
+            Debrief { session, views },
+        )
+}
+
+/// Clicking a tab shows its view; the scrub's ⏭ moves to the next event of the timeline and
+/// the Replay tab draws the board there; the Luck tab shows the band's two sentences once
+/// its seeds have run.
+#[test]
+fn the_debrief_tabs_scrub_and_luck_band_answer_clicks() {
+    use crate::game::screens::debrief::Tab;
+    let mut h = debrief_harness(5);
+    h.run();
+    h.get_by_label("2 Cumulative flow").click();
+    h.run();
+    assert_eq!(h.state().views.tab, Tab::Flow);
+    h.get_by_label("8 Replay").click();
+    h.run();
+    assert_eq!(h.state().views.tab, Tab::Replay);
+    // At the end there is no next event: ⏮ goes back to the last one.
+    h.get_by_label("⏮").click();
+    h.run();
+    let last = h.state().views.scrub.as_ref().unwrap().t;
+    let end = h.state().session.sim.now();
+    assert!(last < end);
+    let events = &h.state().views.events;
+    assert_eq!(
+        last,
+        events.iter().rev().map(|e| e.t).find(|&t| t < end).unwrap()
+    );
+    assert_eq!(
+        h.state()
+            .views
+            .scrub
+            .as_ref()
+            .unwrap()
+            .scrubber
+            .view()
+            .now(),
+        last
+    );
+    assert!(h.query_by_label_contains("The board at").is_some());
+    // The luck band: progress until its seeds have run, then its sentences.
+    h.get_by_label("7 Luck vs skill").click();
+    h.run();
+    while !h.state().views.luck.as_ref().unwrap().job.is_done() {
+        let l = h.state_mut().views.luck.as_mut().unwrap();
+        l.job.step(1);
+        if l.job.is_done() {
+            l.report = l.job.report();
+        }
+    }
+    h.run();
+    assert!(
+        h.query_by_label_contains("Your decisions beat doing nothing on")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("percentile of what your decisions earn")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Its one decision was replayed on every seed")
+            .is_some()
+    );
+}

@@ -204,8 +204,9 @@ pub(crate) fn wait_curves(ui: &mut egui::Ui, centers: &[CenterWait], height: f32
                             .shape(MarkerShape::Diamond)
                             .filled(true),
                     );
+                    // An unnamed text stays out of the legend.
                     p.text(Text::new(
-                        format!("{name}-label"),
+                        "",
                         [c.utilization, w.min(25.0) + 0.6].into(),
                         egui::RichText::new(name).color(color),
                     ));

@@ -261,15 +261,18 @@ impl Simulation {
         let it = self.item(slot);
         let (rope, work_type, stream, due_at, arrived_at) =
             (it.rope, it.work_type, it.stream, it.due_at, it.arrived_at);
-        self.history.completions.push(super::history::Completion {
-            id: it.id,
-            work_type,
-            arrived_at,
-            completed_at: self.now,
-            expedited: it.expedited,
-            late: due_at.is_some_and(|due| self.now > due),
-        });
+        if self.history.items {
+            self.history.completions.push(super::history::Completion {
+                id: it.id,
+                work_type,
+                arrived_at,
+                completed_at: self.now,
+                expedited: it.expedited,
+                late: due_at.is_some_and(|due| self.now > due),
+            });
+        }
         self.free_item(slot);
+        self.history.items_done += 1;
         if rope {
             self.release.rope -= 1;
         }
