@@ -429,3 +429,45 @@ fn the_debrief_tabs_scrub_and_luck_band_answer_clicks() {
             .is_some()
     );
 }
+
+/// Every view of the debrief draws for every shipped level (a level without deploys, a
+/// constraint or a change board included): each tab is drawn once with a finished run and
+/// a finished luck band, and the views have what each level has.
+#[test]
+fn every_debrief_view_draws_for_every_level() {
+    use crate::game::screens::debrief::{DebriefViews, Tab};
+    for level in Level::all_embedded() {
+        let mut session = Session::new(level.clone(), level.seed);
+        session.sim.run_to_end();
+        let mut views = DebriefViews::of(&session.sim, 2);
+        let l = views.luck.as_mut().expect("a finished run has a luck band");
+        l.job.step(usize::MAX);
+        l.report = l.job.report();
+        assert_eq!(
+            views.cfd.bands.len(),
+            level.centers.len() + 2,
+            "{}",
+            level.id
+        );
+        assert_eq!(views.curves.len(), level.centers.len(), "{}", level.id);
+        assert_eq!(views.workers.len(), level.workers.len(), "{}", level.id);
+        assert!(
+            views.scrub.is_some(),
+            "{}: {:?}",
+            level.id,
+            views.scrub_problem
+        );
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 720.0))
+            .build_ui_state(
+                |ui, d: &mut Debrief| {
+                    super::debrief::show(ui, &d.session, &mut d.views, None, None);
+                },
+                Debrief { session, views },
+            );
+        for tab in Tab::ALL {
+            h.state_mut().views.tab = tab;
+            h.run();
+        }
+    }
+}
