@@ -112,7 +112,7 @@ pub struct Scrub {
     pub t: SimTime,
     /// Whether it plays forward.
     pub playing: bool,
-    /// Speed multiplier while playing, one of [`SPEEDS`].
+    /// Speed multiplier while playing, one of [`crate::game::session::SPEEDS`].
     pub speed: u32,
 }
 
