@@ -817,3 +817,33 @@ fn the_luck_band_runs_over_frames_and_agrees_with_the_core() {
     assert_eq!(r.percentile, core.percentile);
     assert_eq!(r.kept, 2);
 }
+
+/// H opens the help overlay and Esc closes it; the text size is read from the player's store
+/// at start-up and written back when it changes, and an unreadable value is the normal size.
+#[test]
+fn help_toggles_and_the_text_size_is_remembered() {
+    use flowkata::game::help::{HelpOverlay, UiScale};
+    let (dir, store) = temp_store("ui-scale");
+    store.write_slot("ui-scale", "1.50").unwrap();
+    let mut app = app_with(SavedProgress::load(store.clone()));
+    assert_eq!(app.world().resource::<UiScale>().factor, 1.5);
+    press(&mut app, KeyCode::KeyH, Key::Character("h".into()));
+    assert!(app.world().resource::<HelpOverlay>().0);
+    press(&mut app, KeyCode::Escape, Key::Escape);
+    assert!(!app.world().resource::<HelpOverlay>().0);
+    press(&mut app, KeyCode::Equal, Key::Character("=".into()));
+    assert!((app.world().resource::<UiScale>().factor - 1.6).abs() < 1e-6);
+    assert_eq!(
+        store.read_slot("ui-scale").unwrap().as_deref(),
+        Some("1.60")
+    );
+    press(&mut app, KeyCode::Digit0, Key::Character("0".into()));
+    assert_eq!(
+        store.read_slot("ui-scale").unwrap().as_deref(),
+        Some("1.00")
+    );
+    store.write_slot("ui-scale", "huge").unwrap();
+    let app = app_with(SavedProgress::load(store));
+    assert_eq!(app.world().resource::<UiScale>().factor, 1.0);
+    let _ = std::fs::remove_dir_all(dir);
+}

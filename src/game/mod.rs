@@ -6,7 +6,8 @@
 //!   owns its set-up, clean-up, transitions and egui system;
 //! - [`session`]: owns the running [`crate::sim::Simulation`], starts levels and applies
 //!   [`session::PlayerCommand`] and [`session::TimeControl`] messages;
-//! - [`input`]: keyboard shortcuts;
+//! - [`input`]: keyboard shortcuts in play;
+//! - [`help`]: the shortcuts overlay (H) and the remembered text size;
 //! - [`launch`]: a level to start at once, from the page address or the command line;
 //! - [`progress`]: the player's campaign progress, saved between sessions;
 //! - [`files`]: files in and out (picker, drop, downloads, clipboard, the page's address);
@@ -17,6 +18,7 @@
 use bevy::prelude::*;
 
 pub mod files;
+pub mod help;
 pub mod input;
 pub mod launch;
 pub mod progress;
@@ -67,11 +69,18 @@ pub fn logic_plugin(app: &mut App) {
         progress::plugin,
         files::plugin,
         runs::plugin,
+        help::plugin,
     ));
 }
 
 /// The whole shell: the logic plus the egui interface and the web glue. Needs
 /// `DefaultPlugins` and `bevy_egui::EguiPlugin`.
 pub fn plugin(app: &mut App) {
-    app.add_plugins((logic_plugin, ui::plugin, screens::ui_plugin, web::plugin));
+    app.add_plugins((
+        logic_plugin,
+        ui::plugin,
+        screens::ui_plugin,
+        help::ui_plugin,
+        web::plugin,
+    ));
 }

@@ -7,7 +7,7 @@
 //! status, score }`); `drill` `{ rounds, planned, reviewing }` in a drill; `debrief` on the
 //! debrief: `{ tab, luck: { done, total, computeMs, wallMs, beats, percentile, skill, luck,
 //! caveat }, scrub: { t, end, playing, viewTime, viewScore } }`; `liveCharts` in play, whether
-//! the live charts show. Natively it does nothing.
+//! the live charts show; `help` whether the help overlay shows; `uiScale` the text size. Natively it does nothing.
 
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::prelude::App;
@@ -36,6 +36,10 @@ fn publish_page_state(
     drill: Option<Res<crate::game::screens::play::DrillPlay>>,
     debrief: Option<Res<crate::game::screens::debrief::DebriefViews>>,
     charts: Option<Res<crate::game::screens::play::LiveCharts>>,
+    display: (
+        Option<Res<crate::game::help::HelpOverlay>>,
+        Option<Res<crate::game::help::UiScale>>,
+    ),
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -109,6 +113,12 @@ fn publish_page_state(
                 .map_or(JsValue::NULL, |r| JsValue::from_f64(r as f64)),
         );
         set("drill", o.into());
+    }
+    if let Some(h) = &display.0 {
+        set("help", JsValue::from_bool(h.0));
+    }
+    if let Some(u) = &display.1 {
+        set("uiScale", JsValue::from_f64(f64::from(u.factor)));
     }
     if let Some(c) = charts.filter(|_| *screen.get() == Screen::Play) {
         set("liveCharts", JsValue::from_bool(c.open));

@@ -418,3 +418,31 @@ test("the debrief's views, the luck band over 1,000 seeds and the time scrub", {
     await browser.close();
   }
 });
+
+// Help and display: H opens the overlay of every shortcut; + makes the text larger, and a
+// reload remembers it.
+test("the help overlay, and the text size remembered across a reload", { timeout: 300_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const g = await openGame(browser, "");
+    await g.page.keyboard.press("h");
+    await g.page.waitForFunction(() => window.__flowkata.help === true, null, { timeout: 30_000 });
+    await g.page.waitForTimeout(1500);
+    await g.page.screenshot({ path: join(SHOTS, "help.png") });
+    await g.page.keyboard.press("Escape");
+    await g.page.waitForFunction(() => window.__flowkata.help === false, null, { timeout: 30_000 });
+    assert.equal(await g.page.evaluate(() => window.__flowkata.uiScale), 1);
+    await g.page.keyboard.press("Equal");
+    await g.page.waitForFunction(() => window.__flowkata.uiScale > 1, null, { timeout: 30_000 });
+    const larger = await g.page.evaluate(() => window.__flowkata.uiScale);
+    await g.page.waitForTimeout(500);
+    await g.page.reload();
+    await g.page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
+    assert.equal(await g.page.evaluate(() => window.__flowkata.uiScale), larger, "the text size is remembered");
+    await g.page.screenshot({ path: join(SHOTS, "campaign-larger-text.png") });
+    assert.deepEqual(g.problems, { pageErrors: [], foreignRequests: [] });
+  } finally {
+    await browser.close();
+  }
+});

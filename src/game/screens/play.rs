@@ -243,7 +243,12 @@ fn play_screen(
     selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     drill: Option<ResMut<DrillPlay>>,
-    (time, setup, mut live): (Res<Time<Real>>, Res<DrillSetup>, ResMut<LiveCharts>),
+    (time, setup, mut live, mut help): (
+        Res<Time<Real>>,
+        Res<DrillSetup>,
+        ResMut<LiveCharts>,
+        ResMut<crate::game::help::HelpOverlay>,
+    ),
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
 ) -> Result {
@@ -256,7 +261,14 @@ fn play_screen(
     let mut clicks = Vec::new();
     let mut download = false;
     egui::Panel::top("hud").show(&mut root, |ui| {
-        hud::show(ui, &session, &mut clicks, &mut download, &mut live.open)
+        hud::show(
+            ui,
+            &session,
+            &mut clicks,
+            &mut download,
+            &mut live.open,
+            &mut help.0,
+        )
     });
     if live.open {
         live_charts(ctx, &session, &mut live);

@@ -10,13 +10,14 @@ use crate::sim::WorkType;
 
 /// Draws the HUD; the time controls the player clicked are pushed onto `time`, and
 /// `download` is set when the player asked to download the run; `charts` toggles the
-/// live charts.
+/// live charts and `help` the help overlay.
 pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
     time: &mut Vec<TimeControl>,
     download: &mut bool,
     charts: &mut bool,
+    help: &mut bool,
 ) {
     let sim = &session.sim;
     let r = sim.report();
@@ -80,6 +81,13 @@ pub(crate) fn show(
             .clicked()
         {
             *charts = !*charts;
+        }
+        if ui
+            .selectable_label(*help, "❓")
+            .on_hover_text("Keys and text size (H)")
+            .clicked()
+        {
+            *help = !*help;
         }
     });
     ui.horizontal_wrapped(|ui| {

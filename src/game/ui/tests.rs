@@ -52,7 +52,16 @@ fn hud_harness(panel: Panel) -> Harness<'static, Panel> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 120.0))
         .build_ui_state(
-            |ui, p: &mut Panel| hud::show(ui, &p.session, &mut p.time, &mut p.download, &mut false),
+            |ui, p: &mut Panel| {
+                hud::show(
+                    ui,
+                    &p.session,
+                    &mut p.time,
+                    &mut p.download,
+                    &mut false,
+                    &mut false,
+                )
+            },
             panel,
         )
 }
@@ -470,4 +479,37 @@ fn every_debrief_view_draws_for_every_level() {
             h.run();
         }
     }
+}
+
+/// The help overlay lists every shortcut, and its + and − buttons step the text size within
+/// its bounds.
+#[test]
+fn the_help_overlay_lists_every_shortcut_and_steps_the_text_size() {
+    use crate::game::help::{SHORTCUTS, UI_SCALE, UiScale};
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 600.0))
+        .build_ui_state(
+            |ui, s: &mut UiScale| crate::game::help::show(ui, s),
+            UiScale::default(),
+        );
+    h.run();
+    for (_, keys, what) in SHORTCUTS {
+        assert!(h.query_all_by_label(keys).next().is_some(), "{keys}");
+        assert!(h.query_all_by_label(what).next().is_some(), "{what}");
+    }
+    h.get_by_label("+").click();
+    h.run();
+    assert!((h.state().factor - (1.0 + UI_SCALE.2)).abs() < 1e-6);
+    for _ in 0..40 {
+        h.get_by_label("−").click();
+        h.run();
+    }
+    assert!(
+        (h.state().factor - UI_SCALE.0).abs() < 1e-6,
+        "{}",
+        h.state().factor
+    );
+    h.get_by_label("100%").click();
+    h.run();
+    assert_eq!(h.state().factor, 1.0);
 }

@@ -118,7 +118,10 @@ pub(crate) fn show(
             "Keys in play: Space pause · 1–5 speed (1×–16×) · P protect the constraint. \
              Share a level with ?level=ID&seed=N in the address.",
         );
-        ui.colored_label(theme::MUTED, build_version());
+        ui.colored_label(
+            theme::MUTED,
+            format!("{} · H: keys and text size", build_version()),
+        );
     });
     start
 }
