@@ -11,8 +11,12 @@
 use super::command::Command;
 use super::engine::{SimTime, Simulation};
 
-/// Workdays between two snapshots.
+/// Workdays between two snapshots, at least.
 pub const SNAPSHOT_EVERY_DAYS: f64 = 1.0;
+
+/// The most snapshots a scrub keeps: a longer run spaces them further apart, so a year-long
+/// custom level keeps its memory bounded (each snapshot holds the run's history so far).
+pub const MAX_SNAPSHOTS: usize = 64;
 
 /// A snapshot: the simulation at its `now`, with every command at or before that time
 /// applied, and how many commands that is.
@@ -41,9 +45,9 @@ impl Scrubber {
     pub fn new(run: &Simulation) -> Result<Scrubber, String> {
         let level = run.level().clone();
         let mpd = level.calendar.minutes_per_day;
-        let every = SNAPSHOT_EVERY_DAYS * mpd;
         let commands = run.commands().to_vec();
         let end = run.now();
+        let every = (SNAPSHOT_EVERY_DAYS * mpd).max(end / MAX_SNAPSHOTS as f64);
         let mut sim = Simulation::with_duration(level, run.seed(), run.end());
         sim.keep_item_history();
         let start = Snapshot {
@@ -171,5 +175,24 @@ mod tests {
         }
         // Beyond the end clamps to the end, which is the run itself.
         assert_eq!(scrub.seek(1e12).state_hash(), run.state_hash());
+    }
+
+    /// A long run keeps at most [`MAX_SNAPSHOTS`] snapshots, and seeks still land exactly.
+    #[test]
+    fn a_long_run_keeps_a_bounded_number_of_snapshots() {
+        let level = Level::embedded("mm1").unwrap();
+        let mpd = level.calendar.minutes_per_day;
+        let mut run = Simulation::with_duration(level.clone(), 2, 200.0 * mpd);
+        run.run_to_end();
+        let mut scrub = Scrubber::new(&run).unwrap();
+        assert!(
+            scrub.snapshots() <= MAX_SNAPSHOTS + 1,
+            "{}",
+            scrub.snapshots()
+        );
+        let t = 123.4 * mpd;
+        let mut direct = Simulation::with_duration(level, 2, 200.0 * mpd);
+        direct.advance_to(t);
+        assert_eq!(scrub.seek(t).state_hash(), direct.state_hash());
     }
 }
