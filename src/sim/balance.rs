@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::command::Command;
 use super::level::Level;
-use super::replicate::{Estimate, replicate};
+use super::replicate::{Estimate, nearest_rank_quantiles, replicate};
 
 /// One policy to compare: a name and a command log of standing decisions (commands that
 /// name an outage or an item by id cannot carry across seeds).
@@ -166,12 +166,7 @@ pub fn balance(
 
 /// The nearest-rank 10th, 25th, 50th, 75th and 90th percentiles of `xs` (not empty).
 fn quantiles(xs: &[f64]) -> [f64; 5] {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    [0.10, 0.25, 0.50, 0.75, 0.90].map(|p| {
-        let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-        sorted[rank - 1]
-    })
+    nearest_rank_quantiles(xs, [0.10, 0.25, 0.50, 0.75, 0.90])
 }
 
 #[cfg(test)]

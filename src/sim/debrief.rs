@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::dora;
 use super::engine::{OutageCause, SimTime, Simulation};
 use super::level::WorkType;
+use super::replicate::nearest_rank;
 
 // ----- the cumulative flow diagram -------------------------------------------------------
 
@@ -402,7 +403,8 @@ pub struct DoraPoint {
     pub t: SimTime,
     /// Deploys per workday in the window.
     pub deploys_per_day: f64,
-    /// Median lead time for changes deployed in the window, workdays; `None` with none.
+    /// Median (nearest rank) lead time for changes deployed in the window, workdays; `None`
+    /// with none.
     pub change_lead_days: Option<f64>,
     /// Failed deploys / deploys in the window, 0–1; `None` with no deploy.
     pub change_fail_rate: Option<f64>,
@@ -437,7 +439,7 @@ pub fn dora_series(sim: &Simulation) -> Vec<DoraPoint> {
                 .map(|(_, l)| l / mpd)
                 .collect();
             ls.sort_by(f64::total_cmp);
-            let median = (!ls.is_empty()).then(|| ls[ls.len().div_ceil(2) - 1]);
+            let median = (!ls.is_empty()).then(|| nearest_rank(&ls, 0.5));
             let recoveries: Vec<f64> = outages
                 .iter()
                 .filter(|o| matches!(o.cause, OutageCause::FailedDeploy { .. }))

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::command::{Action, Command};
 use super::engine::Simulation;
 use super::level::Level;
-use super::replicate::replication_seed;
+use super::replicate::{nearest_rank_quantiles, replication_seed};
 use super::rules;
 
 /// A run's commands split into its standing policy and the operational commands left out.
@@ -300,12 +300,7 @@ impl LuckJob {
 
 /// The nearest-rank [`BAND_QUANTILES`] of `xs` (not empty).
 fn band(xs: &[f64]) -> [f64; 5] {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    BAND_QUANTILES.map(|p| {
-        let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-        sorted[rank - 1]
-    })
+    nearest_rank_quantiles(xs, BAND_QUANTILES)
 }
 
 /// The whole luck analysis of a run of `level` with `seed` and `commands`: replays the run

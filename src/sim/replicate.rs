@@ -36,6 +36,22 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The nearest-rank `p`-quantile (0 < p ≤ 1) of `sorted` (ascending, not empty): the value
+/// at rank ⌈p·n⌉ (Hyndman and Fan, "Sample quantiles in statistical packages", 1996, the
+/// inverse of the empirical distribution).
+pub fn nearest_rank(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// The nearest-rank quantiles of `xs` (not empty, any order) at each of `ps`
+/// ([`nearest_rank`]).
+pub fn nearest_rank_quantiles<const N: usize>(xs: &[f64], ps: [f64; N]) -> [f64; N] {
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    ps.map(|p| nearest_rank(&sorted, p))
+}
+
 /// The mean of one metric over the replications, and the half-width of its 95% confidence
 /// interval, in the metric's own unit.
 #[derive(Clone, Debug, Serialize, PartialEq)]
