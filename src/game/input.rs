@@ -8,6 +8,19 @@ use super::screens::Screen;
 use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
 use crate::sim::Action;
 
+/// The digit keys 1–9 in order: speeds in play, tabs on the debrief.
+pub const DIGIT_KEYS: [KeyCode; 9] = [
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
 /// Whether the interface has keyboard focus (a text field), so keys must not reach the game.
 #[derive(Resource, Default)]
 pub struct UiHasKeyboardFocus(pub bool);
@@ -36,14 +49,7 @@ fn shortcuts(
     if keys.just_pressed(KeyCode::Space) {
         time.write(TimeControl::TogglePause);
     }
-    let digits = [
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-    ];
-    for (key, speed) in digits.iter().zip(SPEEDS) {
+    for (key, speed) in DIGIT_KEYS.iter().zip(SPEEDS) {
         if keys.just_pressed(*key) {
             time.write(TimeControl::Speed(speed));
         }

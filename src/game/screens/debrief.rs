@@ -13,6 +13,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::input::DIGIT_KEYS;
 use crate::game::progress::SavedProgress;
 use crate::game::screens::play::SelectedOutage;
 use crate::game::screens::title::TitleChoices;
@@ -327,17 +328,7 @@ fn rebuild_views(
 /// the previous or next event; Home and End to the start and the end.
 fn shortcuts(keys: Res<ButtonInput<KeyCode>>, views: Option<ResMut<DebriefViews>>) {
     let Some(mut v) = views else { return };
-    let digits = [
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-        KeyCode::Digit6,
-        KeyCode::Digit7,
-        KeyCode::Digit8,
-    ];
-    for (key, tab) in digits.iter().zip(Tab::ALL) {
+    for (key, tab) in DIGIT_KEYS.iter().zip(Tab::ALL) {
         if keys.just_pressed(*key) {
             v.tab = tab;
         }
