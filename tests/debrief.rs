@@ -86,10 +86,13 @@ fn check_bands(sim: &Simulation, what: &str) {
         .iter()
         .map(|k| sim.report().run.completed.get(*k).copied().unwrap_or(0))
         .sum();
+    let scatter = debrief::lead_scatter(sim);
+    assert_eq!(scatter.points.len() as u64, planned_done, "{what}");
+    // The scatter's lines are the report's percentiles.
+    let run = sim.report().run;
     assert_eq!(
-        debrief::lead_points(sim).len() as u64,
-        planned_done,
-        "{what}"
+        (scatter.p50, scatter.p85),
+        (run.lead_time_p50, run.lead_time_p85)
     );
 }
 

@@ -118,11 +118,22 @@ pub struct LeadPoint {
     pub late: bool,
 }
 
-/// The lead-time scatter: every completed planned item, in completion order (empty unless
-/// the run kept its item history, [`Simulation::keep_item_history`]). The p50 and p85 lines
-/// are the run report's `lead_time_p50` and `lead_time_p85`.
-pub fn lead_points(sim: &Simulation) -> Vec<LeadPoint> {
-    sim.completions()
+/// The lead-time scatter: its points and its p50 and p85 lines.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LeadScatter {
+    /// Every completed planned item, in completion order (empty unless the run kept its
+    /// item history, [`Simulation::keep_item_history`]).
+    pub points: Vec<LeadPoint>,
+    /// Median lead time, sim minutes: the run report's `lead_time_p50`.
+    pub p50: Option<f64>,
+    /// 85th percentile lead time, sim minutes: the run report's `lead_time_p85`.
+    pub p85: Option<f64>,
+}
+
+/// The lead-time scatter of `sim` so far.
+pub fn lead_scatter(sim: &Simulation) -> LeadScatter {
+    let points = sim
+        .completions()
         .iter()
         .filter(|c| c.work_type != WorkType::Unplanned)
         .map(|c| LeadPoint {
@@ -133,7 +144,12 @@ pub fn lead_points(sim: &Simulation) -> Vec<LeadPoint> {
             expedited: c.expedited,
             late: c.late,
         })
-        .collect()
+        .collect();
+    LeadScatter {
+        points,
+        p50: sim.totals.lead_times.quantile(0.50),
+        p85: sim.totals.lead_times.quantile(0.85),
+    }
 }
 
 // ----- utilization versus wait -----------------------------------------------------------

@@ -20,7 +20,7 @@ use crate::game::screens::title::TitleChoices;
 use crate::game::session::{SIM_MINUTES_PER_SECOND, Session, StartLevel};
 use crate::game::ui::{debrief, root_ui};
 use crate::sim::debrief::{
-    self as views, CenterWait, Cfd, DoraPoint, LeadPoint, TimeUse, TimelineEvent, WorkerTime,
+    self as views, CenterWait, Cfd, DoraPoint, LeadScatter, TimeUse, TimelineEvent, WorkerTime,
 };
 use crate::sim::luck::{LuckJob, LuckReport};
 use crate::sim::scrub::Scrubber;
@@ -128,8 +128,8 @@ pub struct DebriefViews {
     pub mpd: f64,
     /// The cumulative flow diagram.
     pub cfd: Cfd,
-    /// The lead-time scatter's points.
-    pub lead: Vec<LeadPoint>,
+    /// The lead-time scatter.
+    pub lead: LeadScatter,
     /// Each center on the utilization-versus-wait chart.
     pub curves: Vec<CenterWait>,
     /// Each worker's time use, constraint first.
@@ -224,7 +224,7 @@ impl DebriefViews {
             tab: Tab::Summary,
             mpd: sim.level().calendar.minutes_per_day,
             cfd: views::cfd(sim),
-            lead: views::lead_points(sim),
+            lead: views::lead_scatter(sim),
             curves: views::wait_curves(sim),
             workers,
             over_time,

@@ -32,7 +32,7 @@ pub struct LiveCharts {
     /// Samples of the run the cache was computed at, and for which run (level, seed).
     cached_at: Option<(usize, String, u64)>,
     cfd: Option<crate::sim::debrief::Cfd>,
-    lead: Vec<crate::sim::debrief::LeadPoint>,
+    lead: crate::sim::debrief::LeadScatter,
     curves: Vec<crate::sim::debrief::CenterWait>,
 }
 
@@ -42,7 +42,7 @@ impl LiveCharts {
         let key = (sim.samples().len(), sim.level().id.clone(), sim.seed());
         if self.cached_at.as_ref() != Some(&key) {
             self.cfd = Some(crate::sim::debrief::cfd(sim));
-            self.lead = crate::sim::debrief::lead_points(sim);
+            self.lead = crate::sim::debrief::lead_scatter(sim);
             self.curves = crate::sim::debrief::wait_curves(sim);
             self.cached_at = Some(key);
         }
@@ -341,22 +341,13 @@ fn live_charts(ctx: &egui::Context, session: &Session, live: &mut LiveCharts) {
                     }
                 }
             });
-            let r = &session.sim.report().run;
             match live.tab {
                 0 => {
                     if let Some(cfd) = &live.cfd {
                         views::cfd(ui, cfd, mpd, None, 220.0);
                     }
                 }
-                1 => views::lead_scatter(
-                    ui,
-                    &live.lead,
-                    r.lead_time_p50,
-                    r.lead_time_p85,
-                    mpd,
-                    None,
-                    220.0,
-                ),
+                1 => views::lead_scatter(ui, &live.lead, mpd, None, 220.0),
                 _ => views::wait_curves(ui, &live.curves, 220.0),
             }
         });

@@ -424,21 +424,12 @@ fn tab_view(ui: &mut egui::Ui, session: &Session, v: &mut DebriefViews) {
             views::cfd(ui, &v.cfd, mpd, cursor, h);
         }
         Tab::LeadTime => {
-            let r = &sim.report().run;
             ui.label(format!(
                 "Lead time of each completed planned item, arrival to done: p50 {}, p85 {}. Hover a point for the item.",
-                theme::hours(r.lead_time_p50),
-                theme::hours(r.lead_time_p85)
+                theme::hours(v.lead.p50),
+                theme::hours(v.lead.p85)
             ));
-            views::lead_scatter(
-                ui,
-                &v.lead,
-                r.lead_time_p50,
-                r.lead_time_p85,
-                mpd,
-                cursor,
-                h,
-            );
+            views::lead_scatter(ui, &v.lead, mpd, cursor, h);
         }
         Tab::Wait => {
             ui.label(

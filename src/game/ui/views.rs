@@ -12,8 +12,8 @@ use egui_plot::{
 
 use crate::game::theme;
 use crate::sim::debrief::{
-    CenterWait, Cfd, DoraPoint, EventKind, LeadPoint, Stage, TimeUse, TimelineEvent, WaitModel,
-    WorkerTime,
+    CenterWait, Cfd, DoraPoint, EventKind, LeadPoint, LeadScatter, Stage, TimeUse, TimelineEvent,
+    WaitModel, WorkerTime,
 };
 use crate::sim::dora;
 use crate::sim::luck::LuckReport;
@@ -66,13 +66,12 @@ pub(crate) fn cfd(ui: &mut egui::Ui, cfd: &Cfd, mpd: f64, cursor: Option<f64>, h
 /// names the item.
 pub(crate) fn lead_scatter(
     ui: &mut egui::Ui,
-    points: &[LeadPoint],
-    p50: Option<f64>,
-    p85: Option<f64>,
+    scatter: &LeadScatter,
     mpd: f64,
     cursor: Option<f64>,
     height: f32,
 ) {
+    let (points, p50, p85) = (&scatter.points, scatter.p50, scatter.p85);
     let by_type: Vec<(WorkType, Vec<&LeadPoint>)> = WorkType::PLANNED
         .iter()
         .map(|&t| (t, points.iter().filter(|p| p.work_type == t).collect()))
