@@ -271,10 +271,17 @@ pub fn wait_curves(sim: &Simulation) -> Vec<CenterWait> {
     let servers: Vec<u32> = (0..n).map(|c| sim.capacity(c).max(1)).collect();
     // Per center: Σ rate, Σ rate·ca², Σ rate·m, Σ rate·E[S²] over the streams' visits.
     let mut acc = vec![[0.0f64; 4]; n];
-    let mut visits: Vec<Vec<usize>> = Vec::new(); // per stream, its centers in route order
-    for a in &level.arrivals {
-        let mean_gap = a.interarrival.mean();
-        let rate = if mean_gap > 0.0 { 1.0 / mean_gap } else { 0.0 };
+    // Per stream: its arrival rate (1/min) and its centers in route order.
+    let rates: Vec<f64> = level
+        .arrivals
+        .iter()
+        .map(|a| {
+            let mean_gap = a.interarrival.mean();
+            if mean_gap > 0.0 { 1.0 / mean_gap } else { 0.0 }
+        })
+        .collect();
+    let mut visits: Vec<Vec<usize>> = Vec::new();
+    for (a, &rate) in level.arrivals.iter().zip(&rates) {
         let mut route = Vec::new();
         for step in &a.route {
             if let Some(c) = level.center_index(&step.center) {
@@ -299,11 +306,9 @@ pub fn wait_curves(sim: &Simulation) -> Vec<CenterWait> {
             }
         })
         .collect();
-    for (i, a) in level.arrivals.iter().enumerate() {
-        let mean_gap = a.interarrival.mean();
-        let rate = if mean_gap > 0.0 { 1.0 / mean_gap } else { 0.0 };
+    for ((a, &rate), route) in level.arrivals.iter().zip(&rates).zip(&visits) {
         let mut ca2 = a.interarrival.cv().powi(2);
-        for &c in &visits[i] {
+        for &c in route {
             acc[c][1] += rate * ca2;
             let (r, k) = (rho[c].min(0.999), f64::from(servers[c]));
             ca2 = 1.0 + (1.0 - r * r) * (ca2 - 1.0) + r * r * (cs2[c] - 1.0) / k.sqrt();

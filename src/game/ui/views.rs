@@ -502,7 +502,14 @@ pub(crate) fn timeline(
 /// nothing over the same seeds (box: 25th–75th percentile, line: median, whiskers: 5th and
 /// 95th), with the run's actual score marked.
 pub(crate) fn luck_band(ui: &mut egui::Ui, r: &LuckReport, height: f32) {
-    let spread = |b: [f64; 5]| BoxSpread::new(b[0], b[1], b[2], b[3], b[4]);
+    let boxes = [
+        (
+            "your decisions (5th–95th percentile)",
+            r.policy_band,
+            theme::GOOD,
+        ),
+        ("no decisions", r.baseline_band, theme::MUTED),
+    ];
     Plot::new("luck-band")
         .height(height)
         .legend(Legend::default())
@@ -516,30 +523,21 @@ pub(crate) fn luck_band(ui: &mut egui::Ui, r: &LuckReport, height: f32) {
             _ => String::new(),
         })
         .show(ui, |p| {
-            p.box_plot(
-                BoxPlot::new(
-                    "your decisions (5th–95th percentile)",
-                    vec![
-                        BoxElem::new(0.0, spread(r.policy_band))
-                            .box_width(0.5)
-                            .fill(theme::GOOD.gamma_multiply(0.5))
-                            .stroke(egui::Stroke::new(1.5, theme::GOOD)),
-                    ],
-                )
-                .color(theme::GOOD),
-            );
-            p.box_plot(
-                BoxPlot::new(
-                    "no decisions",
-                    vec![
-                        BoxElem::new(1.0, spread(r.baseline_band))
-                            .box_width(0.5)
-                            .fill(theme::MUTED.gamma_multiply(0.5))
-                            .stroke(egui::Stroke::new(1.5, theme::MUTED)),
-                    ],
-                )
-                .color(theme::MUTED),
-            );
+            for (x, (name, b, color)) in boxes.into_iter().enumerate() {
+                let spread = BoxSpread::new(b[0], b[1], b[2], b[3], b[4]);
+                p.box_plot(
+                    BoxPlot::new(
+                        name,
+                        vec![
+                            BoxElem::new(x as f64, spread)
+                                .box_width(0.5)
+                                .fill(color.gamma_multiply(0.5))
+                                .stroke(egui::Stroke::new(1.5, color)),
+                        ],
+                    )
+                    .color(color),
+                );
+            }
             p.hline(
                 HLine::new(
                     format!("this run: {}", theme::money(r.actual_score)),

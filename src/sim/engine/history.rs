@@ -175,16 +175,11 @@ impl Simulation {
         }
     }
 
-    /// The number of samples recorded so far (as [`Simulation::samples`]).
-    fn history_samples(&self) -> usize {
-        self.samples.len()
-    }
-
     /// Each center's cumulative arrivals and departures at sample `s` (an index into
     /// [`Simulation::samples`]), in level order; empty for a sample not taken.
     pub fn center_counts_at(&self, s: usize) -> &[CenterCounts] {
         let n = self.centers.len();
-        if s >= self.history_samples() {
+        if s >= self.samples.len() {
             return &[];
         }
         &self.history.center_counts[s * n..(s + 1) * n]
@@ -194,7 +189,7 @@ impl Simulation {
     /// [`Simulation::samples`]), in level order; empty for a sample not taken.
     pub fn time_use_at(&self, s: usize) -> &[TimeUse] {
         let n = self.workers.len();
-        if s >= self.history_samples() {
+        if s >= self.samples.len() {
             return &[];
         }
         &self.history.time_use[s * n..(s + 1) * n]
