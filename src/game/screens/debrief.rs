@@ -117,6 +117,34 @@ pub struct Scrub {
     pub speed: u32,
 }
 
+impl Scrub {
+    /// Moves to sim time `t`, clamped to the run; playing or not stays as it is.
+    pub fn go_to(&mut self, t: SimTime) {
+        self.t = t.clamp(0.0, self.scrubber.end());
+        self.scrubber.seek(self.t);
+    }
+
+    /// Plays or pauses; playing from the end starts again from the beginning.
+    pub fn toggle_play(&mut self) {
+        if !self.playing && self.t >= self.scrubber.end() {
+            self.go_to(0.0);
+        }
+        self.playing = !self.playing;
+    }
+
+    /// Moves a playing scrub forward by `real_seconds` at its speed
+    /// ([`SIM_MINUTES_PER_SECOND`] × speed), stopping at the end.
+    pub fn play_for(&mut self, real_seconds: f64) {
+        if !self.playing {
+            return;
+        }
+        self.go_to(self.t + real_seconds * SIM_MINUTES_PER_SECOND * f64::from(self.speed));
+        if self.t >= self.scrubber.end() {
+            self.playing = false;
+        }
+    }
+}
+
 /// Everything the debrief shows, computed once from the run.
 #[derive(Resource)]
 pub struct DebriefViews {
@@ -243,11 +271,10 @@ impl DebriefViews {
         self.scrub.as_ref().map(|s| s.t / self.mpd)
     }
 
-    /// Moves the scrub to `t` (sim minutes), stopping play.
+    /// Moves the scrub to `t` (sim minutes, [`Scrub::go_to`]).
     pub fn scrub_to(&mut self, t: SimTime) {
         if let Some(s) = &mut self.scrub {
-            s.t = t.clamp(0.0, s.scrubber.end());
-            s.scrubber.seek(s.t);
+            s.go_to(t);
         }
     }
 
@@ -265,7 +292,7 @@ impl DebriefViews {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Debrief), (log_result, build_views))
+    app.add_systems(OnEnter(Screen::Debrief), log_result)
         .add_systems(OnExit(Screen::Debrief), |mut commands: Commands| {
             commands.remove_resource::<DebriefViews>()
         })
@@ -304,14 +331,8 @@ fn log_result(session: Option<Res<Session>>) {
     }
 }
 
-fn build_views(mut commands: Commands, session: Option<Res<Session>>, seeds: Res<LuckSeeds>) {
-    if let Some(s) = session {
-        commands.insert_resource(DebriefViews::of(&s.sim, seeds.0));
-    }
-}
-
-/// Recomputes the views when the session's run changed under the debrief (another run
-/// opened onto it).
+/// Computes the views on the debrief's first frame, and again when the session's run
+/// changed under it (another run opened onto it).
 fn rebuild_views(
     session: Option<Res<Session>>,
     views: Option<ResMut<DebriefViews>>,
@@ -336,11 +357,7 @@ fn shortcuts(keys: Res<ButtonInput<KeyCode>>, views: Option<ResMut<DebriefViews>
     if keys.just_pressed(KeyCode::Space)
         && let Some(s) = &mut v.scrub
     {
-        if !s.playing && s.t >= s.scrubber.end() {
-            s.t = 0.0;
-            s.scrubber.seek(0.0);
-        }
-        s.playing = !s.playing;
+        s.toggle_play();
     }
     let jump = if keys.just_pressed(KeyCode::ArrowRight) {
         v.neighbour_event(true)
@@ -390,19 +407,12 @@ fn run_luck(time: Res<Time<Real>>, views: Option<ResMut<DebriefViews>>) {
     }
 }
 
-/// Moves a playing scrub by the frame's real time at its speed
-/// ([`SIM_MINUTES_PER_SECOND`] × speed), stopping at the end.
+/// Moves a playing scrub by the frame's real time ([`Scrub::play_for`]).
 fn play_scrub(time: Res<Time<Real>>, views: Option<ResMut<DebriefViews>>) {
-    let Some(mut v) = views else { return };
-    let Some(s) = &mut v.scrub else { return };
-    if !s.playing {
-        return;
-    }
-    let end = s.scrubber.end();
-    s.t = (s.t + time.delta_secs_f64() * SIM_MINUTES_PER_SECOND * f64::from(s.speed)).min(end);
-    s.scrubber.seek(s.t);
-    if s.t >= end {
-        s.playing = false;
+    if let Some(mut v) = views
+        && let Some(s) = &mut v.scrub
+    {
+        s.play_for(time.delta_secs_f64());
     }
 }
 

@@ -366,10 +366,7 @@ fn scrub_bar(ui: &mut egui::Ui, v: &mut DebriefViews) {
             .on_hover_text("Play the run back (Space)")
             .clicked()
         {
-            if !s.playing && s.t >= end {
-                jump = Some(0.0);
-            }
-            s.playing = !s.playing;
+            s.toggle_play();
         }
         if ui
             .add_enabled(next.is_some(), egui::Button::new("⏭"))
@@ -400,8 +397,7 @@ fn scrub_bar(ui: &mut egui::Ui, v: &mut DebriefViews) {
         }
     });
     if let Some(t) = jump {
-        s.t = t.clamp(0.0, end);
-        s.scrubber.seek(s.t);
+        s.go_to(t);
     }
 }
 
