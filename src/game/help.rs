@@ -74,7 +74,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Startup, load_scale)
         .add_systems(
             Update,
-            toggle_help
+            help_keys
                 .in_set(super::AppSystems::RecordInput)
                 .run_if(|f: Res<UiHasKeyboardFocus>| !f.0),
         )
@@ -112,7 +112,7 @@ fn save_scale(saved: Option<Res<SavedProgress>>, mut scale: ResMut<UiScale>) {
 }
 
 /// H or ? toggles the overlay; Esc closes it; + (or =), − and 0 set the text size.
-fn toggle_help(
+fn help_keys(
     keys: Res<ButtonInput<KeyCode>>,
     mut help: ResMut<HelpOverlay>,
     mut scale: ResMut<UiScale>,
