@@ -10,7 +10,7 @@ fn main() {
     game::runs::install_panic_hook();
 
     App::new()
-        .insert_resource(ClearColor(Color::srgb(0.1, 0.1, 0.12)))
+        .insert_resource(ClearColor(flowkata::game::theme::BACKGROUND))
         .insert_resource(LaunchOptions::from_environment())
         .add_plugins(DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window {

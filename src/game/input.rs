@@ -1,12 +1,17 @@
 //! Keyboard shortcuts in play: Space pauses, 1–5 pick a speed, P toggles protecting the
-//! constraint, G the live charts. The debrief's keys are in
-//! [`crate::game::screens::debrief`].
+//! constraint, G the live charts; on the board, ← and → select the previous or next item,
+//! E expedites it and X refuses it, O selects the next open outage, Shift+1–9 gives it to
+//! the n-th person who can fix outages and D defers it, Esc clears the selection. Every
+//! other control is reached with Tab (egui's keyboard focus). The debrief's keys are in
+//! [`crate::game::screens::debrief`]; all are listed in [`super::help::SHORTCUTS`].
 
 use bevy::prelude::*;
 
+use super::board::{BoardScene, BoardSelection};
 use super::screens::Screen;
+use super::screens::play::SelectedOutage;
 use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
-use crate::sim::Action;
+use crate::sim::{Action, Assignee};
 
 /// The digit keys 1–9 in order: speeds in play, tabs on the debrief.
 pub const DIGIT_KEYS: [KeyCode; 9] = [
@@ -28,7 +33,7 @@ pub struct UiHasKeyboardFocus(pub bool);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiHasKeyboardFocus>().add_systems(
         Update,
-        shortcuts
+        (shortcuts, board_keys)
             .in_set(super::AppSystems::RecordInput)
             .run_if(in_state(Screen::Play).and_then(|f: Res<UiHasKeyboardFocus>| !f.0)),
     );
@@ -49,8 +54,9 @@ fn shortcuts(
     if keys.just_pressed(KeyCode::Space) {
         time.write(TimeControl::TogglePause);
     }
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
     for (key, speed) in DIGIT_KEYS.iter().zip(SPEEDS) {
-        if keys.just_pressed(*key) {
+        if keys.just_pressed(*key) && !shift {
             time.write(TimeControl::Speed(speed));
         }
     }
@@ -60,5 +66,93 @@ fn shortcuts(
         orders.write(PlayerCommand(Action::ProtectConstraint {
             on: !s.sim.policy().protect_constraint,
         }));
+    }
+}
+
+/// The board's keys: select items and outages, expedite, refuse and triage.
+fn board_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    session: Option<Res<Session>>,
+    board: Res<BoardScene>,
+    mut selection: ResMut<BoardSelection>,
+    outage: Option<ResMut<SelectedOutage>>,
+    mut orders: MessageWriter<PlayerCommand>,
+) {
+    let Some(session) = session else { return };
+    let step = match (
+        keys.just_pressed(KeyCode::ArrowRight),
+        keys.just_pressed(KeyCode::ArrowLeft),
+    ) {
+        (true, false) => Some(1isize),
+        (false, true) => Some(-1),
+        _ => None,
+    };
+    if let Some(step) = step {
+        let ids: Vec<u64> = board
+            .scene
+            .tokens
+            .iter()
+            .filter(|t| t.visible)
+            .map(|t| t.item.id)
+            .collect();
+        if !ids.is_empty() {
+            let at = selection
+                .item
+                .and_then(|id| ids.iter().position(|&i| i == id));
+            let n = ids.len() as isize;
+            let next = match at {
+                Some(k) => (k as isize + step).rem_euclid(n),
+                None if step > 0 => 0,
+                None => n - 1,
+            };
+            selection.item = Some(ids[next as usize]);
+        }
+    }
+    if let Some(item) = selection.item {
+        if keys.just_pressed(KeyCode::KeyE) {
+            orders.write(PlayerCommand(Action::Expedite { item }));
+        }
+        if keys.just_pressed(KeyCode::KeyX) {
+            orders.write(PlayerCommand(Action::Refuse { item }));
+        }
+    }
+    let Some(mut outage) = outage else { return };
+    if keys.just_pressed(KeyCode::Escape) {
+        selection.item = None;
+        outage.0 = None;
+    }
+    let open: Vec<u64> = session.sim.open_outages().map(|o| o.id).collect();
+    if keys.just_pressed(KeyCode::KeyO) && !open.is_empty() {
+        let k = outage
+            .0
+            .and_then(|id| open.iter().position(|&o| o == id))
+            .map_or(0, |k| (k + 1) % open.len());
+        outage.0 = Some(open[k]);
+    }
+    let Some(id) = outage.0.filter(|id| open.contains(id)) else {
+        return;
+    };
+    if keys.just_pressed(KeyCode::KeyD) {
+        orders.write(PlayerCommand(Action::Triage {
+            outage: id,
+            to: Assignee::Defer,
+        }));
+    }
+    if keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {
+        let fixers: Vec<String> = session
+            .sim
+            .worker_views()
+            .into_iter()
+            .filter(|w| w.outage_speed.is_some())
+            .map(|w| w.name)
+            .collect();
+        for (key, name) in DIGIT_KEYS.iter().zip(fixers) {
+            if keys.just_pressed(*key) {
+                orders.write(PlayerCommand(Action::Triage {
+                    outage: id,
+                    to: Assignee::Worker(name),
+                }));
+            }
+        }
     }
 }

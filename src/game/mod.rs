@@ -12,11 +12,13 @@
 //! - [`progress`]: the player's campaign progress, saved between sessions;
 //! - [`files`]: files in and out (picker, drop, downloads, clipboard, the page's address);
 //! - [`runs`]: opening runs and custom levels, the autosave and resuming;
-//! - [`ui`]: the egui screens, board, HUD, controls and debrief charts;
+//! - [`board`]: the animated value stream in Bevy's 2D world, with picking;
+//! - [`ui`]: the egui screens, the board's text and inspector, HUD, controls and debrief charts;
 //! - [`web`]: the page glue on wasm (loading indicator, ready flag, sim clock).
 
 use bevy::prelude::*;
 
+pub mod board;
 pub mod files;
 pub mod help;
 pub mod input;
@@ -44,8 +46,8 @@ pub enum AppSystems {
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PausableSystems;
 
-/// Everything that runs without a window or a GPU: screens, the session, input and launch
-/// options. The headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin`
+/// Everything that runs without a window or a GPU: screens, the session, input, launch
+/// options and the board's sprites. The headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin`
 /// and `InputPlugin`.
 pub fn logic_plugin(app: &mut App) {
     app.configure_sets(
@@ -70,6 +72,7 @@ pub fn logic_plugin(app: &mut App) {
         files::plugin,
         runs::plugin,
         help::plugin,
+        board::plugin,
     ));
 }
 

@@ -46,6 +46,10 @@ pub fn okabe_ito(i: usize) -> Color32 {
     OKABE_ITO[i % OKABE_ITO.len()]
 }
 
+/// The window's background behind the board: egui's dark panel fill (gray 27), so the
+/// panels without fill over the board look the same as the others.
+pub const BACKGROUND: bevy::color::Color = bevy::color::Color::srgb_u8(27, 27, 27);
+
 /// Outages and other alarms.
 pub const ALARM: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 /// The constraint (Brent) and his load.

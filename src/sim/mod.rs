@@ -27,9 +27,9 @@ pub mod soak;
 pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
 pub use dist::Dist;
 pub use engine::{
-    Activity, BoardView, CenterView, CommandError, Footprint, ImprovementView, ItemView, Job,
-    JobKind, JobView, Outage, OutageCause, OutagePhase, OutageState, PostmortemState, SimTime,
-    Simulation, WorkerView,
+    Activity, BoardView, CenterView, CommandError, Footprint, ImprovementView, ItemDetail,
+    ItemPlace, ItemView, Job, JobKind, JobView, Outage, OutageCause, OutagePhase, OutageState,
+    PostmortemState, SimTime, Simulation, WorkerView,
 };
 pub use error::{InputError, RunError};
 pub use level::{Calendar, Culture, Level, ReleaseRule, Risk, WorkType};

@@ -416,6 +416,7 @@ fn play_scrub(time: Res<Time<Real>>, views: Option<ResMut<DebriefViews>>) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn debrief_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
@@ -424,6 +425,7 @@ fn debrief_screen(
     choices: Res<TitleChoices>,
     mut start: MessageWriter<StartLevel>,
     mut next: ResMut<NextState<Screen>>,
+    mut board_params: crate::game::ui::board::BoardParams,
 ) -> Result {
     let (Some(mut session), Some(mut views)) = (session, views) else {
         return Ok(());
@@ -449,47 +451,58 @@ fn debrief_screen(
     let mut root = root_ui(ctx);
     let following = campaign::next(&session.sim.level().id).filter(|n| saved.progress.unlocked(n));
     let unlocked = saved.just_unlocked.as_deref();
-    egui::CentralPanel::default().show(&mut root, |ui| {
-        match debrief::show(ui, &session, &mut views, unlocked, following) {
-            Some(debrief::Choice::DownloadRun) => {
-                session.download_run(&saved.store, &choices.team);
+    // No fill: the Replay tab's board is drawn by Bevy underneath.
+    egui::CentralPanel::default()
+        .frame(egui::Frame::central_panel(&ctx.global_style()).fill(egui::Color32::TRANSPARENT))
+        .show(&mut root, |ui| {
+            match debrief::show(
+                ui,
+                &session,
+                &mut views,
+                unlocked,
+                following,
+                Some(board_params.state()),
+            ) {
+                Some(debrief::Choice::DownloadRun) => {
+                    session.download_run(&saved.store, &choices.team);
+                }
+                Some(debrief::Choice::CopyLink) => {
+                    let link = session
+                        .run_file(&choices.team)
+                        .to_link(&crate::game::files::base_url());
+                    crate::game::files::copy(ui.ctx(), &link);
+                    session.run_saved =
+                        Some(format!("Run link copied ({} characters).", link.len()));
+                }
+                Some(debrief::Choice::Continue) => {
+                    session.opened = None;
+                    session.paused = true;
+                    next.set(Screen::Play);
+                }
+                Some(debrief::Choice::Next(id)) => {
+                    start.write(StartLevel {
+                        level: id,
+                        seed: None,
+                        speed: None,
+                        ..Default::default()
+                    });
+                }
+                Some(debrief::Choice::Replay) => {
+                    // The same level (a custom one again from its text), seed and drill.
+                    let level = session.sim.level();
+                    let shipped = crate::sim::level::embedded_source(&level.id)
+                        .is_some_and(|s| s == session.source);
+                    start.write(StartLevel {
+                        level: level.id.clone(),
+                        seed: Some(session.sim.seed()),
+                        speed: None,
+                        drill: level.drill,
+                        custom: (!shipped).then(|| (level.id.clone(), session.source.clone())),
+                    });
+                }
+                Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),
+                None => {}
             }
-            Some(debrief::Choice::CopyLink) => {
-                let link = session
-                    .run_file(&choices.team)
-                    .to_link(&crate::game::files::base_url());
-                crate::game::files::copy(ui.ctx(), &link);
-                session.run_saved = Some(format!("Run link copied ({} characters).", link.len()));
-            }
-            Some(debrief::Choice::Continue) => {
-                session.opened = None;
-                session.paused = true;
-                next.set(Screen::Play);
-            }
-            Some(debrief::Choice::Next(id)) => {
-                start.write(StartLevel {
-                    level: id,
-                    seed: None,
-                    speed: None,
-                    ..Default::default()
-                });
-            }
-            Some(debrief::Choice::Replay) => {
-                // The same level (a custom one again from its text), seed and drill.
-                let level = session.sim.level();
-                let shipped = crate::sim::level::embedded_source(&level.id)
-                    .is_some_and(|s| s == session.source);
-                start.write(StartLevel {
-                    level: level.id.clone(),
-                    seed: Some(session.sim.seed()),
-                    speed: None,
-                    drill: level.drill,
-                    custom: (!shipped).then(|| (level.id.clone(), session.source.clone())),
-                });
-            }
-            Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),
-            None => {}
-        }
-    });
+        });
     Ok(())
 }

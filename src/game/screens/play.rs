@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use crate::game::board::BoardSource;
 use crate::game::launch::DrillSetup;
 use crate::game::progress::SavedProgress;
 use crate::game::screens::title::TitleChoices;
@@ -251,6 +252,7 @@ fn play_screen(
     ),
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
+    mut board_params: board::BoardParams,
 ) -> Result {
     let (Some(mut session), Some(mut selected)) = (session, selected) else {
         return Ok(());
@@ -279,9 +281,19 @@ fn play_screen(
         .show(&mut root, |ui| {
             controls::show(ui, &session, &mut selected, &mut out)
         });
-    egui::CentralPanel::default().show(&mut root, |ui| {
-        board::show(ui, &session, &mut selected, &mut out)
-    });
+    egui::CentralPanel::default()
+        .frame(egui::Frame::central_panel(&ctx.global_style()).fill(egui::Color32::TRANSPARENT))
+        .show(&mut root, |ui| {
+            board::show(
+                ui,
+                &session.sim,
+                session.paused,
+                BoardSource::Session,
+                board_params.state(),
+                &mut selected,
+                &mut out,
+            )
+        });
     if let Some(mut hints) = hints
         && let Some(&first) = hints.due.first()
     {

@@ -1,201 +1,314 @@
-//! The board: the value stream left to right, each work center with its queue, the workers
-//! and what they are doing. Items are colored by work type and carry its letter.
+//! The board's egui overlay: over the Bevy board ([`crate::game::board`]) it writes the
+//! stations' names and figures, the people's names and the outages' running costs; above
+//! it, a strip with the outage banner and the legend; beside it, the inspector of the
+//! selected item (expedite, refuse) and the figures of a hovered station or person.
+//!
+//! The board itself is drawn by Bevy in the area this leaves free: the central panel has no
+//! fill, so the sprites show through.
 
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::{Res, ResMut};
 use bevy_egui::egui;
 
+use crate::game::board::scene::{Anchor, Scene};
+use crate::game::board::{
+    BoardHover, BoardPointer, BoardScene, BoardSelection, BoardSource, BoardTarget, Hover,
+    scene::LIMIT,
+};
 use crate::game::screens::play::SelectedOutage;
-use crate::game::session::Session;
 use crate::game::theme;
-use crate::sim::{Action, Activity, CenterView, ItemView, Simulation, WorkType, WorkerView};
+use crate::sim::{Action, Activity, ItemPlace, Simulation, WorkType};
 
-pub(crate) fn show(
-    ui: &mut egui::Ui,
-    session: &Session,
-    selected: &mut SelectedOutage,
-    out: &mut Vec<Action>,
-) {
-    show_sim(ui, &session.sim, session.paused, selected, out);
+/// What the overlay reads and writes of the board's state.
+pub(crate) struct BoardState<'a> {
+    /// The scene the sprites show.
+    pub scene: &'a Scene,
+    /// Where the board goes (written here).
+    pub target: &'a mut BoardTarget,
+    /// Whether the pointer is on egui (written here).
+    pub pointer: &'a mut BoardPointer,
+    /// The selected item.
+    pub selection: &'a mut BoardSelection,
+    /// What the pointer rests on.
+    pub hover: Option<Hover>,
 }
 
-/// Draws the board of `sim` (the debrief's time scrub draws a replayed run with it; what
-/// it returns in `out` is then ignored).
-pub(crate) fn show_sim(
+/// The board's resources, for a screen's egui system.
+#[derive(SystemParam)]
+pub(crate) struct BoardParams<'w> {
+    scene: Res<'w, BoardScene>,
+    target: ResMut<'w, BoardTarget>,
+    pointer: ResMut<'w, BoardPointer>,
+    selection: ResMut<'w, BoardSelection>,
+    hover: Res<'w, BoardHover>,
+}
+
+impl BoardParams<'_> {
+    /// Borrows them for [`show`]; the board stays hidden unless `show` places it this frame.
+    pub(crate) fn state(&mut self) -> BoardState<'_> {
+        self.target.area = None;
+        BoardState {
+            scene: &self.scene.scene,
+            target: &mut self.target,
+            pointer: &mut self.pointer,
+            selection: &mut self.selection,
+            hover: self.hover.what,
+        }
+    }
+}
+
+/// The board of `sim` in the rest of `ui`: the strip, the area the sprites fill, their
+/// labels, the hover figures and (for the run in play) the inspector, whose choices go to
+/// `out`.
+pub(crate) fn show(
     ui: &mut egui::Ui,
     sim: &Simulation,
     paused: bool,
+    source: BoardSource,
+    board: BoardState,
     selected: &mut SelectedOutage,
     out: &mut Vec<Action>,
 ) {
-    let centers = sim.center_views();
-    let workers = sim.worker_views();
+    let ctx = ui.ctx().clone();
+    ui.horizontal_wrapped(|ui| {
+        if paused {
+            ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume ·");
+        }
+        outage_banner(ui, sim, selected);
+        legend(ui);
+    });
+    let rest = ui.available_rect_before_wrap();
+    let zoom = ctx.zoom_factor();
+    board.target.area = Some(bevy::math::Rect::new(
+        rest.min.x * zoom,
+        rest.min.y * zoom,
+        rest.max.x * zoom,
+        rest.max.y * zoom,
+    ));
+    let window = ctx.viewport_rect().size() * zoom;
+    board.target.window = bevy::math::Vec2::new(window.x, window.y);
+    board.target.scale = zoom;
+    board.target.source = source;
+    // Claim the area, so egui lays nothing else there.
+    ui.allocate_rect(rest, egui::Sense::hover());
 
-    if paused {
-        ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume");
-    }
-    outage_banner(ui, sim, selected);
-    legend(ui);
-    ui.add_space(6.0);
-
-    // Stations in value-stream order, each an equal share of the width less the arrows.
-    let n = centers.len().max(1) as f32;
-    let width = ((ui.available_width() - 44.0 * (n - 1.0)) / n - 20.0).clamp(150.0, 360.0);
-    egui::ScrollArea::horizontal()
-        .id_salt("stations")
-        .show(ui, |ui| {
-            ui.horizontal_top(|ui| {
-                for (i, c) in centers.iter().enumerate() {
-                    if i > 0 {
-                        ui.label(egui::RichText::new("➡").size(22.0).color(theme::MUTED));
-                    }
-                    card(ui, c.constraint_only).show(ui, |ui| {
-                        ui.set_width(width);
-                        ui.set_min_height(190.0);
-                        ui.vertical(|ui| station(ui, c, out));
-                    });
-                }
-            });
-        });
-
-    ui.add_space(10.0);
-    ui.heading("People");
-    // Rows of cards as wide as the board allows (egui does not wrap frames by itself).
-    const CARD: f32 = 210.0;
-    let per_row = ((ui.available_width() + 8.0) / (CARD + 28.0))
-        .floor()
-        .max(1.0) as usize;
-    for row in workers.chunks(per_row) {
-        ui.horizontal_top(|ui| {
-            for w in row {
-                card(ui, w.constraint).show(ui, |ui| {
-                    ui.set_width(CARD);
-                    ui.vertical(|ui| person(ui, w, &centers, selected));
-                });
-            }
-        });
-    }
-}
-
-/// The frame of a station or a person, outlined in the constraint's color when `constraint`.
-fn card(ui: &egui::Ui, constraint: bool) -> egui::Frame {
-    let stroke = if constraint {
-        egui::Stroke::new(2.5, theme::CONSTRAINT)
-    } else {
-        ui.visuals().widgets.noninteractive.bg_stroke
-    };
-    egui::Frame::group(ui.style())
-        .stroke(stroke)
-        .inner_margin(8.0)
-}
-
-/// One work center: its name, WIP, utilization and the items in it.
-fn station(ui: &mut egui::Ui, c: &CenterView, out: &mut Vec<Action>) {
-    ui.label(egui::RichText::new(&c.name).strong().size(16.0));
-    let wip = c.queue.len() + c.in_service.len() + c.blocked.len();
-    let limit = c
-        .wip_limit
-        .map_or("no limit".to_string(), |l| format!("limit {l}"));
-    ui.colored_label(
-        theme::MUTED,
-        format!("WIP {wip} ({limit}) · ρ {:.0}%", 100.0 * c.utilization),
-    );
-    if let Some(b) = c.batch {
-        let what = if c.is_deploy { "deploy" } else { "batch" };
-        ui.colored_label(
-            theme::MUTED,
-            format!("{what} of {b}: {} waiting", c.queue.len()),
+    let painter = ui.painter_at(rest);
+    for l in &board.scene.labels {
+        let pos = egui::pos2(l.pos.x / zoom, l.pos.y / zoom);
+        let align = match l.anchor {
+            Anchor::TopLeft => egui::Align2::LEFT_TOP,
+            Anchor::Center => egui::Align2::CENTER_CENTER,
+        };
+        painter.text(
+            pos,
+            align,
+            &l.text,
+            egui::FontId::proportional(l.size),
+            l.color,
         );
     }
+
+    // Picks count only on the board, not through a window or a panel.
+    board.pointer.blocked = ctx.pointer_hover_pos().is_none_or(|p| {
+        !rest.contains(p)
+            || ctx
+                .layer_id_at(p)
+                .is_some_and(|l| l.order != egui::Order::Background)
+    });
+
+    if let Some(what) = board.hover
+        && !board.pointer.blocked
+        && let Some(p) = ctx.pointer_hover_pos()
+    {
+        egui::Area::new(egui::Id::new("board-hover"))
+            .order(egui::Order::Tooltip)
+            .fixed_pos(p + egui::vec2(16.0, 16.0))
+            .interactable(false)
+            .show(&ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| match what {
+                    Hover::Station(i) => station_figures(ui, sim, i),
+                    Hover::Person(i) => person_figures(ui, sim, i),
+                });
+            });
+    }
+
+    if source == BoardSource::Session
+        && let Some(id) = board.selection.item
+    {
+        let mut open = true;
+        egui::Window::new(format!("Item #{id}"))
+            .id(egui::Id::new("item-inspector"))
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .default_pos(rest.right_top() + egui::vec2(-300.0, 8.0))
+            .show(&ctx, |ui| inspector(ui, sim, id, out));
+        if !open {
+            board.selection.item = None;
+        }
+    }
+}
+
+/// The selected item: what it is, its route with where it is now, how long it has been
+/// under way and waiting, and the buttons to expedite or refuse it (greyed out with the
+/// core's reason when not allowed).
+pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut Vec<Action>) {
+    let Some(d) = sim.item_detail(id) else {
+        ui.label(format!(
+            "#{id} has left the value stream (done or refused)."
+        ));
+        return;
+    };
+    let names: Vec<&str> = sim
+        .level()
+        .centers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    ui.label(
+        egui::RichText::new(format!("{} · {}", d.item.work_type.label(), d.stream))
+            .color(theme::work_color(d.item.work_type))
+            .strong(),
+    );
+    let (where_, center) = match d.place {
+        ItemPlace::Backlog => ("waiting in the backlog".to_string(), None),
+        ItemPlace::AwaitingApproval(c) => (
+            format!("waiting for the change board at {}", names[c]),
+            Some(c),
+        ),
+        ItemPlace::Queue(c) => (format!("queued at {}", names[c]), Some(c)),
+        ItemPlace::Service(c) => (format!("in service at {}", names[c]), Some(c)),
+        ItemPlace::Blocked(c) => (format!("done at {}, blocked downstream", names[c]), Some(c)),
+    };
+    ui.label(where_);
+    let route: Vec<String> = d
+        .route
+        .iter()
+        .map(|&c| {
+            if Some(c) == center {
+                format!("[{}]", names[c])
+            } else {
+                names[c].to_string()
+            }
+        })
+        .collect();
+    ui.colored_label(theme::MUTED, format!("Route: {}", route.join(" → ")));
+    ui.label(format!(
+        "Age {} (lead time so far) · {} here",
+        theme::hours(Some(d.age)),
+        theme::hours(Some(d.here))
+    ));
+    let mut flags = Vec::new();
+    if d.item.expedited {
+        flags.push("expedited".to_string());
+    }
+    if d.item.late {
+        flags.push("late".to_string());
+    }
+    if d.item.work_type == WorkType::Change {
+        flags.push(format!("{:?} risk", d.item.risk).to_lowercase());
+    }
+    if let Some(due) = d.due_at {
+        flags.push(format!("due {}", sim.level().calendar.format(due)));
+    }
+    if !flags.is_empty() {
+        ui.colored_label(theme::MUTED, flags.join(" · "));
+    }
+    ui.horizontal(|ui| {
+        let b = ui.add_enabled(d.expedite.is_ok(), egui::Button::new("⏩ Expedite (E)"));
+        let b = match &d.expedite {
+            Ok(()) => b.on_hover_text(
+                "Ahead of all other work at every queue, at a cost in technical debt",
+            ),
+            Err(why) => b.on_disabled_hover_text(why),
+        };
+        if b.clicked() {
+            out.push(Action::Expedite { item: id });
+        }
+        let b = ui.add_enabled(d.refuse.is_ok(), egui::Button::new("✖ Refuse (X)"));
+        let b = match &d.refuse {
+            Ok(()) => b.on_hover_text("It leaves the backlog without being done"),
+            Err(why) => b.on_disabled_hover_text(why),
+        };
+        if b.clicked() {
+            out.push(Action::Refuse { item: id });
+        }
+    });
+}
+
+/// A station's figures, for the hover.
+fn station_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
+    let centers = sim.center_views();
+    let Some(c) = centers.get(i) else { return };
+    ui.label(egui::RichText::new(&c.name).strong());
+    let wip = c.queue.len() + c.in_service.len() + c.blocked.len() + c.awaiting_approval.len();
+    ui.label(format!(
+        "WIP {wip} ({}) · queue {} · in service {} · blocked {}",
+        c.wip_limit
+            .map_or("no limit".to_string(), |l| format!("limit {l}")),
+        c.queue.len(),
+        c.in_service.len(),
+        c.blocked.len()
+    ));
+    ui.label(format!(
+        "utilization ρ {:.0}% · {} server{}",
+        100.0 * c.utilization,
+        c.capacity,
+        if c.capacity == 1 { "" } else { "s" }
+    ));
+    if let Some(b) = c.batch {
+        ui.label(format!("batch size {b}"));
+    }
     if let Some(b) = c.buffer {
-        ui.colored_label(theme::MUTED, format!("buffer holds {b}"));
+        ui.label(format!("buffer holds {b}"));
     }
     if c.constraint_only {
         ui.colored_label(theme::CONSTRAINT, "only the constraint can work here");
     }
     if c.is_drum {
-        ui.colored_label(theme::CONSTRAINT, "the drum: release follows its pace")
-            .on_hover_text("Drum-buffer-rope: when it is on, work is released only while the buffer ahead of this center has room.");
+        ui.colored_label(theme::CONSTRAINT, "the drum: release follows its pace");
     }
     if c.skipped {
         ui.colored_label(theme::ALARM, "skipped: items go straight past (adds debt)");
     }
-    ui.add_space(4.0);
-    ui.label(if c.is_deploy {
-        "Deploying"
-    } else {
-        "In service"
-    });
-    chips(ui, &c.in_service, true, out);
-    if c.is_deploy && !c.awaiting_approval.is_empty() {
-        ui.colored_label(
-            theme::MUTED,
-            format!(
-                "Waiting for the change board ({})",
-                c.awaiting_approval.len()
-            ),
-        );
-        chips(ui, &c.awaiting_approval, false, out);
-    }
-    ui.label(format!("Queue ({})", c.queue.len()));
-    chips(ui, &c.queue, false, out);
-    if !c.blocked.is_empty() {
-        ui.colored_label(
-            theme::ALARM,
-            format!("Done, blocked downstream ({})", c.blocked.len()),
-        );
-        chips(ui, &c.blocked, false, out);
-    }
 }
 
-/// One worker: name, what they are doing, interruptions, load and skills.
-fn person(
-    ui: &mut egui::Ui,
-    w: &WorkerView,
-    centers: &[CenterView],
-    selected: &mut SelectedOutage,
-) {
-    let name = if w.constraint {
-        format!("{} ★ constraint", w.name)
-    } else {
-        w.name.clone()
-    };
-    ui.label(egui::RichText::new(name).strong());
-    match &w.activity {
-        Activity::Idle => {
-            ui.colored_label(theme::MUTED, "idle");
-        }
+/// A person's figures, for the hover.
+fn person_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
+    let workers = sim.worker_views();
+    let Some(w) = workers.get(i) else { return };
+    let names: Vec<&str> = sim
+        .level()
+        .centers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    ui.label(
+        egui::RichText::new(if w.constraint {
+            format!("{} ★ the constraint", w.name)
+        } else {
+            w.name.clone()
+        })
+        .strong(),
+    );
+    ui.label(match &w.activity {
+        Activity::Idle => "idle".to_string(),
         Activity::Working {
             center,
             work_type,
             item,
         } => {
-            ui.label(format!(
-                "{} #{item} at {}",
-                work_type.label(),
-                centers[*center].name
-            ));
+            format!("{} #{item} at {}", work_type.label(), names[*center])
         }
-        Activity::Batch { center, items } => {
-            ui.label(format!("{}: batch of {items}", centers[*center].name));
-        }
-        Activity::Improving { job } => {
-            ui.colored_label(
-                theme::work_color(WorkType::Internal),
-                format!("improvement work (#{job})"),
-            );
-        }
-        Activity::FixingOutage { outage } => {
-            let text = egui::RichText::new(format!("⚠ on outage #{outage}"))
-                .color(theme::ALARM)
-                .strong();
-            if ui
-                .link(text)
-                .on_hover_text("Select it for triage")
-                .clicked()
-            {
-                selected.0 = Some(*outage);
-            }
-        }
-    }
+        Activity::Batch { center, items } => format!("{}: batch of {items}", names[*center]),
+        Activity::Improving { job } => format!("improvement work (#{job})"),
+        Activity::FixingOutage { outage } => format!("⚠ on outage #{outage}"),
+    });
+    ui.label(format!(
+        "busy {:.0}% of the time so far, {:.0}% on outages",
+        100.0 * w.utilization,
+        100.0 * w.unplanned_share
+    ));
     if w.paused > 0 {
         ui.colored_label(theme::ALARM, format!("{} task(s) interrupted", w.paused));
     }
@@ -205,28 +318,22 @@ fn person(
             format!("{} outage(s) waiting for them", w.queued_outages),
         );
     }
-    load_bar(ui, w.utilization, w.unplanned_share);
-    let speed = |s: f64| {
-        if (s - 1.0).abs() < 1e-9 {
-            String::new()
-        } else {
-            format!(" ×{s:.2}")
-        }
-    };
-    let mut skills: Vec<String> = w
+    let skills: Vec<String> = w
         .skills
         .iter()
-        .map(|(c, s)| format!("{}{}", centers[*c].name, speed(*s)))
+        .map(|(c, s)| {
+            if (s - 1.0).abs() < 1e-9 {
+                names[*c].to_string()
+            } else {
+                format!("{} ×{s:.2}", names[*c])
+            }
+        })
         .collect();
-    if let Some(s) = w.outage_speed {
-        skills.push(format!("outages{}", speed(s)));
-    }
-    ui.colored_label(theme::MUTED, skills.join(", "))
-        .on_hover_text("Skills, with speed where it is not nominal (×0.50 takes twice as long)");
+    ui.colored_label(theme::MUTED, format!("skills: {}", skills.join(", ")));
 }
 
-/// A banner across the board while production is down: how many outages, what they cost
-/// per hour, and a link to select the oldest for triage.
+/// A banner while production is down: how many outages, what they cost per hour, and a
+/// link to select the oldest for triage.
 fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOutage) {
     let open: Vec<_> = sim.open_outages().collect();
     let Some(oldest) = open.first() else { return };
@@ -234,7 +341,7 @@ fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOut
     egui::Frame::new()
         .fill(theme::ALARM.linear_multiply(0.25))
         .stroke(egui::Stroke::new(1.5, theme::ALARM))
-        .inner_margin(6.0)
+        .inner_margin(4.0)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(
@@ -247,72 +354,113 @@ fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOut
                     .color(egui::Color32::WHITE)
                     .strong(),
                 );
-                if ui.link(format!("triage #{}", oldest.id)).clicked() {
+                if ui.link(format!("triage #{} (O)", oldest.id)).clicked() {
                     selected.0 = Some(oldest.id);
                 }
             });
         });
-    ui.add_space(4.0);
 }
 
+/// The legend: each work type's shape and color, and the marks on tokens and queues
+/// (drawn as the board draws them: the default fonts have no geometric glyphs).
 fn legend(ui: &mut egui::Ui) {
-    ui.horizontal(|ui| {
-        for t in WorkType::PLANNED {
-            theme::item_chip(ui, t, 0, false);
-            ui.label(t.label());
-            ui.add_space(8.0);
-        }
-        ui.colored_label(theme::MUTED, "· white outline: in service");
-    });
+    for t in WorkType::PLANNED {
+        icon(ui, Icon::Token(t));
+        ui.label(t.label());
+    }
+    icon(ui, Icon::Dot(theme::ALARM));
+    ui.label("expedited");
+    icon(ui, Icon::Dot(LIMIT));
+    ui.label("late");
+    icon(ui, Icon::Pips);
+    ui.label("risk");
+    icon(ui, Icon::Bar(LIMIT));
+    ui.label("WIP limit");
+    icon(ui, Icon::Ring);
+    ui.label("in service");
+    ui.colored_label(theme::MUTED, "· click an item, hover a station");
 }
 
-/// The items as chips; right-click (or long-press) one that is waiting to expedite it.
-fn chips(ui: &mut egui::Ui, items: &[ItemView], in_service: bool, out: &mut Vec<Action>) {
-    const MAX: usize = 60;
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing = egui::vec2(3.0, 3.0);
-        for it in items.iter().take(MAX) {
-            let resp = theme::item_chip(ui, it.work_type, it.id, in_service);
-            if it.expedited {
-                ui.painter()
-                    .circle_filled(resp.rect.right_top(), 3.0, theme::ALARM);
-            }
-            if !in_service && !it.expedited {
-                resp.context_menu(|ui| {
-                    if ui.button(format!("Expedite #{}", it.id)).clicked() {
-                        out.push(Action::Expedite { item: it.id });
-                        ui.close();
-                    }
-                });
-            }
-        }
-        if items.len() > MAX {
-            ui.label(format!("+{}", items.len() - MAX));
-        }
-        if items.is_empty() {
-            ui.colored_label(theme::MUTED, "–");
-        }
-    });
+/// A legend's icon.
+enum Icon {
+    /// A work type's token: ● business, ■ internal, ◆ change, ▲ unplanned.
+    Token(WorkType),
+    /// A small dot.
+    Dot(egui::Color32),
+    /// Two risk pips.
+    Pips,
+    /// A boundary bar.
+    Bar(egui::Color32),
+    /// The in-service outline.
+    Ring,
 }
 
-/// A bar of the share of time busy so far, its unplanned part in the alarm color.
-fn load_bar(ui: &mut egui::Ui, busy: f64, unplanned: f64) {
-    let (rect, resp) =
-        ui.allocate_exact_size(egui::vec2(ui.available_width(), 10.0), egui::Sense::hover());
+fn icon(ui: &mut egui::Ui, what: Icon) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
     let p = ui.painter();
-    p.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
-    let w = rect.width();
-    let planned = (busy - unplanned).max(0.0) as f32;
-    let mut r = rect;
-    r.set_width(w * planned);
-    p.rect_filled(r, 2.0, theme::work_color(WorkType::Business));
-    let mut u = rect;
-    u.min.x = rect.min.x + w * planned;
-    u.set_width(w * unplanned as f32);
-    p.rect_filled(u, 2.0, theme::ALARM);
-    resp.on_hover_text(format!(
-        "busy {:.0}% of the time so far ({:.0}% of the time on outages)",
-        100.0 * busy,
-        100.0 * unplanned
-    ));
+    let c = rect.center();
+    match what {
+        Icon::Token(t) => {
+            let color = theme::work_color(t);
+            match t {
+                WorkType::Business => {
+                    p.circle_filled(c, 5.5, color);
+                }
+                WorkType::Internal => {
+                    p.rect_filled(
+                        egui::Rect::from_center_size(c, egui::vec2(10.0, 10.0)),
+                        1.0,
+                        color,
+                    );
+                }
+                WorkType::Change => {
+                    let pts = [
+                        c + egui::vec2(0.0, -6.0),
+                        c + egui::vec2(6.0, 0.0),
+                        c + egui::vec2(0.0, 6.0),
+                        c + egui::vec2(-6.0, 0.0),
+                    ];
+                    p.add(egui::Shape::convex_polygon(
+                        pts.to_vec(),
+                        color,
+                        egui::Stroke::NONE,
+                    ));
+                }
+                WorkType::Unplanned => {
+                    let pts = [
+                        c + egui::vec2(0.0, -6.0),
+                        c + egui::vec2(6.0, 5.0),
+                        c + egui::vec2(-6.0, 5.0),
+                    ];
+                    p.add(egui::Shape::convex_polygon(
+                        pts.to_vec(),
+                        color,
+                        egui::Stroke::NONE,
+                    ));
+                }
+            }
+        }
+        Icon::Dot(color) => {
+            p.circle_filled(c, 3.5, color);
+        }
+        Icon::Pips => {
+            for dx in [-2.5, 2.5] {
+                p.rect_filled(
+                    egui::Rect::from_center_size(c + egui::vec2(dx, 0.0), egui::vec2(2.5, 2.5)),
+                    0.0,
+                    egui::Color32::WHITE,
+                );
+            }
+        }
+        Icon::Bar(color) => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, egui::vec2(2.5, 12.0)),
+                0.0,
+                color,
+            );
+        }
+        Icon::Ring => {
+            p.circle_stroke(c, 5.0, egui::Stroke::new(1.5, egui::Color32::WHITE));
+        }
+    }
 }

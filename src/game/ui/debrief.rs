@@ -4,6 +4,7 @@
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
+use crate::game::board::BoardSource;
 use crate::game::screens::debrief::{DebriefViews, Tab};
 use crate::game::session::{SPEEDS, Session};
 use crate::game::theme;
@@ -27,7 +28,8 @@ pub(crate) enum Choice {
 }
 
 /// Draws the debrief of `session` with its `views`: the header and its buttons, the tabs,
-/// the time scrub, the tab's view and, under the time charts, the events timeline.
+/// the time scrub, the tab's view and, under the time charts, the events timeline. The
+/// Replay tab places the animated board with `board_state` (without it, a line of text).
 /// `unlocked` is the level this run unlocked, if any, and `next` the next campaign level
 /// when it is open.
 pub(crate) fn show(
@@ -36,6 +38,7 @@ pub(crate) fn show(
     v: &mut DebriefViews,
     unlocked: Option<&str>,
     next: Option<&str>,
+    board_state: Option<board::BoardState>,
 ) -> Option<Choice> {
     let sim = &session.sim;
     let mut choice = None;
@@ -107,7 +110,7 @@ pub(crate) fn show(
         if v.tab != Tab::Summary {
             scrub_bar(ui, v);
             ui.add_space(4.0);
-            tab_view(ui, session, v);
+            tab_view(ui, session, v, board_state);
             return;
         }
         if !sim.is_finished() {
@@ -402,7 +405,12 @@ fn scrub_bar(ui: &mut egui::Ui, v: &mut DebriefViews) {
 }
 
 /// The view of the current tab (every tab but the summary).
-fn tab_view(ui: &mut egui::Ui, session: &Session, v: &mut DebriefViews) {
+fn tab_view(
+    ui: &mut egui::Ui,
+    session: &Session,
+    v: &mut DebriefViews,
+    board_state: Option<board::BoardState>,
+) {
     let sim = &session.sim;
     let mpd = v.mpd;
     let cursor = v.cursor_days();
@@ -457,7 +465,26 @@ fn tab_view(ui: &mut egui::Ui, session: &Session, v: &mut DebriefViews) {
                     .strong(),
                 );
                 let mut ignored = Vec::new();
-                board::show_sim(ui, view, false, &mut v.selected, &mut ignored);
+                match board_state {
+                    Some(state) => {
+                        let size = egui::vec2(ui.available_width(), h);
+                        ui.allocate_ui(size, |ui| {
+                            ui.set_min_size(size);
+                            board::show(
+                                ui,
+                                view,
+                                !s.playing,
+                                BoardSource::Replay,
+                                state,
+                                &mut v.selected,
+                                &mut ignored,
+                            )
+                        });
+                    }
+                    None => {
+                        ui.label(format!("{} items on the board", view.wip()));
+                    }
+                }
             }
         }
     }

@@ -371,7 +371,7 @@ fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
         .with_size(egui::vec2(1400.0, 1000.0))
         .build_ui_state(
             |ui, d: &mut Debrief| {
-                super::debrief::show(ui, &d.session, &mut d.views, None, None);
+                super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
             },
             Debrief { session, views },
         )
@@ -470,7 +470,7 @@ fn every_debrief_view_draws_for_every_level() {
             .with_size(egui::vec2(1280.0, 720.0))
             .build_ui_state(
                 |ui, d: &mut Debrief| {
-                    super::debrief::show(ui, &d.session, &mut d.views, None, None);
+                    super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
                 },
                 Debrief { session, views },
             );

@@ -106,6 +106,38 @@ impl Simulation {
 
     /// Checks `action` and applies it, in the module that owns its mechanic.
     pub(super) fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
+        self.decision_open(action)?;
+        match action {
+            Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
+            Action::SkipStep { center, on } => self.skip_step(center, on),
+            Action::Expedite { item } => self.expedite(item),
+            Action::SetBatchSize { size, center } => self.set_batch_size(size, center),
+            Action::ProtectConstraint { on } => self.protect_constraint(on),
+            Action::HoldWork { hold } => self.hold_work(hold),
+            Action::Freeze { on } => self.freeze(on),
+            Action::SetRelease { rule } => self.set_release(rule),
+            Action::SetIntake { stream, accept } => self.set_intake(stream, accept),
+            Action::Refuse { item } => self.refuse(item),
+            Action::SetBoardInterval { every_days } => self.set_board_interval(every_days),
+            Action::PreApproveStandard { on } => self.pre_approve_standard(on),
+            Action::BypassBoard { on } => self.bypass_board(on),
+            Action::Triage { outage, to } => self.triage(outage, to),
+            Action::Postmortem { outage } => self.request_postmortem(outage),
+            Action::PostmortemPractice { on } => self.postmortem_practice(on),
+            Action::FundImprovement { id } => self.fund_improvement(id),
+            Action::SetImprovementShare { share } => self.set_improvement_share(share),
+            Action::SetStaffing { worker, posts } => self.set_staffing(worker, posts),
+            Action::ChooseRoute { stream, route } => self.choose_route(stream, route),
+        }
+    }
+
+    /// Whether the level and the moment allow `action`'s kind of decision at all: the level
+    /// offers it, and in a drill a standing decision waits for a round's start. The checks
+    /// of the command's own arguments come after, in its mechanic's module.
+    ///
+    /// # Errors
+    /// The reason, as the player reads it.
+    pub(super) fn decision_open(&self, action: &Action) -> Result<(), String> {
         let decision = action.decision();
         if !self.level.offers(decision) {
             return Err(format!(
@@ -136,28 +168,7 @@ impl Simulation {
                 ));
             }
         }
-        match action {
-            Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
-            Action::SkipStep { center, on } => self.skip_step(center, on),
-            Action::Expedite { item } => self.expedite(item),
-            Action::SetBatchSize { size, center } => self.set_batch_size(size, center),
-            Action::ProtectConstraint { on } => self.protect_constraint(on),
-            Action::HoldWork { hold } => self.hold_work(hold),
-            Action::Freeze { on } => self.freeze(on),
-            Action::SetRelease { rule } => self.set_release(rule),
-            Action::SetIntake { stream, accept } => self.set_intake(stream, accept),
-            Action::Refuse { item } => self.refuse(item),
-            Action::SetBoardInterval { every_days } => self.set_board_interval(every_days),
-            Action::PreApproveStandard { on } => self.pre_approve_standard(on),
-            Action::BypassBoard { on } => self.bypass_board(on),
-            Action::Triage { outage, to } => self.triage(outage, to),
-            Action::Postmortem { outage } => self.request_postmortem(outage),
-            Action::PostmortemPractice { on } => self.postmortem_practice(on),
-            Action::FundImprovement { id } => self.fund_improvement(id),
-            Action::SetImprovementShare { share } => self.set_improvement_share(share),
-            Action::SetStaffing { worker, posts } => self.set_staffing(worker, posts),
-            Action::ChooseRoute { stream, route } => self.choose_route(stream, route),
-        }
+        Ok(())
     }
 
     pub(super) fn center_arg(&self, id: &str) -> Result<usize, String> {

@@ -381,11 +381,18 @@ impl Simulation {
     }
 
     /// The command `Expedite`: expedites a waiting item: ahead of all others in every queue, at a cost in debt.
-    pub(super) fn expedite(&mut self, item: &u64) -> Result<(), String> {
-        let slot = self.item_arg(*item)?;
+    /// The slot of item `id` if it may be expedited: waiting (not in service) and not
+    /// expedited already.
+    pub(super) fn expedite_arg(&self, id: u64) -> Result<usize, String> {
+        let slot = self.item_arg(id)?;
         if self.item(slot).expedited {
-            return Err(format!("item #{item} is already expedited"));
+            return Err(format!("item #{id} is already expedited"));
         }
+        Ok(slot)
+    }
+
+    pub(super) fn expedite(&mut self, item: &u64) -> Result<(), String> {
+        let slot = self.expedite_arg(*item)?;
         let place = self.item(slot).place;
         self.item_mut(slot).expedited = true;
         match place {

@@ -63,7 +63,7 @@ pub use commands::{CommandError, Policy};
 pub use history::{CenterCounts, Completion, DeployRecord, TimeUse};
 pub use improvements::{ImprovementView, Job, JobKind, JobView};
 pub use incidents::{Outage, OutageCause, OutagePhase, OutageState, PostmortemState};
-pub use views::{Activity, BoardView, CenterView, ItemView, WorkerView};
+pub use views::{Activity, BoardView, CenterView, ItemDetail, ItemPlace, ItemView, WorkerView};
 
 use event::{Event, EventKind};
 use model::{CenterState, Item, Place, Task, TaskKind, WorkerState};
@@ -521,6 +521,14 @@ impl Simulation {
         self.centers[c].setup_factor
     }
 
+    /// Planned work items completed so far (what [`Sample::completed`] counts at a sample).
+    pub fn items_done(&self) -> u64 {
+        WorkType::PLANNED
+            .iter()
+            .map(|t| self.totals.completed[t.index()])
+            .sum()
+    }
+
     /// Score so far, money: value of completed planned work − cost of unplanned work.
     pub fn score(&self) -> f64 {
         self.totals.value - self.unplanned_cost()
@@ -666,10 +674,7 @@ impl Simulation {
             t: at,
             wip: self.wip(),
             backlog: self.release.backlog.len() as u32,
-            completed: WorkType::PLANNED
-                .iter()
-                .map(|t| self.totals.completed[t.index()])
-                .sum(),
+            completed: self.items_done(),
             deploys: self.totals.deploys,
             open_outages: self.incidents.unresolved.len() as u32,
             unplanned_cost: self.unplanned_cost(),

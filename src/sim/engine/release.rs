@@ -187,11 +187,18 @@ impl Simulation {
     }
 
     /// The command `Refuse`: refuses a backlog item: it leaves without being done.
-    pub(super) fn refuse(&mut self, item: &u64) -> Result<(), String> {
-        let slot = self.item_arg(*item)?;
+    /// The slot of item `id` and its position in the backlog, if it may be refused: only
+    /// work not yet released can be.
+    pub(super) fn refuse_arg(&self, id: u64) -> Result<(usize, usize), String> {
+        let slot = self.item_arg(id)?;
         let Some(pos) = self.release.backlog.iter().position(|&s| s == slot) else {
-            return Err(format!("item #{item} is not in the backlog"));
+            return Err(format!("item #{id} is not in the backlog"));
         };
+        Ok((slot, pos))
+    }
+
+    pub(super) fn refuse(&mut self, item: &u64) -> Result<(), String> {
+        let (slot, pos) = self.refuse_arg(*item)?;
         self.release.backlog.remove(pos);
         self.blocked_items -= 1;
         self.free_item(slot);

@@ -3,7 +3,8 @@
 //! [`super::board`], outages in [`super::incidents`], improvement work in
 //! [`super::improvements`], the backlog in [`super::release`]).
 
-use super::{SimTime, Simulation, TaskKind};
+use super::{Place, SimTime, Simulation, TaskKind};
+use crate::sim::Action;
 use crate::sim::level::{Risk, WorkType};
 
 /// What a worker is doing, for the board.
@@ -119,7 +120,89 @@ pub struct BoardView {
     pub bypass_allowed: bool,
 }
 
+/// Where an item is, for the board's inspector (center indices in level order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemPlace {
+    /// Arrived, not yet released into the value stream.
+    Backlog,
+    /// At the deploy step, waiting for the change advisory board.
+    AwaitingApproval(usize),
+    /// Waiting in a center's queue.
+    Queue(usize),
+    /// In service at a center (worked, paused, or in a running batch).
+    Service(usize),
+    /// Done at a center, blocked: the next center has no room.
+    Blocked(usize),
+}
+
+/// One item in detail, for the board's inspector: what it is, where it goes, how long it
+/// has been under way, and whether it may be expedited or refused now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemDetail {
+    /// The item as the board draws it.
+    pub item: ItemView,
+    /// The arrival stream it came from (its name).
+    pub stream: String,
+    /// Its route: center indices in the order it visits them.
+    pub route: Vec<usize>,
+    /// Steps of the route completed (0: none yet).
+    pub step: usize,
+    /// Where it is now.
+    pub place: ItemPlace,
+    /// Sim minutes since it arrived (its lead time so far).
+    pub age: f64,
+    /// Sim minutes since it entered its current center (for the backlog: since it arrived):
+    /// its wait there so far, or its time in service.
+    pub here: f64,
+    /// Sim minute it is due, if it has a due date.
+    pub due_at: Option<SimTime>,
+    /// Whether [`Action::Expedite`] would be accepted now, or why not (the same checks as
+    /// the command).
+    pub expedite: Result<(), String>,
+    /// Whether [`Action::Refuse`] would be accepted now, or why not (the same checks as
+    /// the command).
+    pub refuse: Result<(), String>,
+}
+
 impl Simulation {
+    /// Item `id` in detail, if it is in the value stream or the backlog now (`None` once it
+    /// is done or refused, or for an id never seen). A linear search over the live items.
+    pub fn item_detail(&self, id: u64) -> Option<ItemDetail> {
+        let slot = self.find_item(id)?;
+        let it = self.item(slot);
+        let place = match it.place {
+            Place::Backlog => ItemPlace::Backlog,
+            Place::Approval(c) => ItemPlace::AwaitingApproval(c),
+            Place::Queue(c) => ItemPlace::Queue(c),
+            Place::Service(c) => ItemPlace::Service(c),
+            Place::Outbox(c) => ItemPlace::Blocked(c),
+        };
+        let open = |a: Action| {
+            if self.is_finished() {
+                Err("the run has ended".to_string())
+            } else {
+                self.decision_open(&a)
+            }
+        };
+        Some(ItemDetail {
+            item: self.item_view(slot),
+            stream: self.level.arrivals[it.stream].name.clone(),
+            route: self.routing.routes[it.route].clone(),
+            step: it.step,
+            place,
+            age: self.now - it.arrived_at,
+            here: self.now
+                - if place == ItemPlace::Backlog {
+                    it.arrived_at
+                } else {
+                    it.entered_center_at
+                },
+            due_at: it.due_at,
+            expedite: open(Action::Expedite { item: id }).and(self.expedite_arg(id).map(|_| ())),
+            refuse: open(Action::Refuse { item: id }).and(self.refuse_arg(id).map(|_| ())),
+        })
+    }
+
     pub(super) fn item_view(&self, slot: usize) -> ItemView {
         let it = self.item(slot);
         ItemView {

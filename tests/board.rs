@@ -1,0 +1,348 @@
+//! The animated board without a window or GPU: the game's logic plugins (the board's among
+//! them) on `MinimalPlugins`. The board follows the core's view: one token per item, a
+//! token moves when its item changes place and goes when its item completes; a simulated
+//! pick (Bevy's `Pointer<Click>` on a sprite) selects, and the keys then issue commands.
+#![cfg(feature = "game")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use bevy::camera::NormalizedRenderTarget;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::{ButtonState, InputPlugin};
+use bevy::picking::backend::HitData;
+use bevy::picking::events::{Click, Pointer};
+use bevy::picking::pointer::{Location, PointerButton, PointerId};
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+use flowkata::game;
+use flowkata::game::board::sprites::{Alarm, Glide, Token};
+use flowkata::game::board::{BoardPointer, BoardScene, BoardSelection, BoardTarget};
+use flowkata::game::progress::SavedProgress;
+use flowkata::game::screens::play::SelectedOutage;
+use flowkata::game::session::{Session, StartLevel};
+use flowkata::sim::{Action, Assignee, ItemPlace, Simulation};
+
+/// The logic plugins with a board placed as a 1280×720 window would place it.
+fn app(level: &str, seed: u64) -> App {
+    let mut app = App::new();
+    app.insert_resource(SavedProgress::in_memory());
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        InputPlugin,
+        game::logic_plugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        100,
+    )));
+    app.update();
+    app.world_mut().write_message(StartLevel {
+        level: level.into(),
+        seed: Some(seed),
+        speed: None,
+        ..Default::default()
+    });
+    app.update();
+    app.update();
+    app.world_mut().resource_mut::<Session>().paused = true;
+    let mut t = app.world_mut().resource_mut::<BoardTarget>();
+    t.area = Some(Rect::new(0.0, 60.0, 990.0, 720.0));
+    t.window = Vec2::new(1280.0, 720.0);
+    t.scale = 1.0;
+    app.update();
+    app
+}
+
+/// Sets the board's area again (the egui system does this every frame in the game).
+fn frame(app: &mut App) {
+    let mut t = app.world_mut().resource_mut::<BoardTarget>();
+    t.area = Some(Rect::new(0.0, 60.0, 990.0, 720.0));
+    app.update();
+}
+
+fn sim(app: &App) -> &Simulation {
+    &app.world().resource::<Session>().sim
+}
+
+/// Every item the core's views show: the backlog and every center's lists.
+fn items_in_view(sim: &Simulation) -> BTreeSet<u64> {
+    let mut ids: BTreeSet<u64> = sim.backlog_views().iter().map(|i| i.id).collect();
+    for c in sim.center_views() {
+        for list in [&c.queue, &c.awaiting_approval, &c.in_service, &c.blocked] {
+            ids.extend(list.iter().map(|i| i.id));
+        }
+    }
+    ids
+}
+
+fn tokens(app: &mut App) -> BTreeMap<u64, (Entity, Glide, Vec3)> {
+    let mut q = app
+        .world_mut()
+        .query::<(Entity, &Token, &Glide, &Transform)>();
+    q.iter(app.world())
+        .map(|(e, t, g, tf)| (t.item, (e, *g, tf.translation)))
+        .collect()
+}
+
+fn advance(app: &mut App, to: f64) {
+    app.world_mut().resource_mut::<Session>().sim.advance_to(to);
+    frame(app);
+}
+
+#[test]
+fn the_board_spawns_one_token_per_item_in_the_core_view() {
+    let mut app = app("phoenix", 4);
+    for t in [600.0, 1400.0, 2600.0] {
+        advance(&mut app, t);
+        let want = items_in_view(sim(&app));
+        assert!(want.len() > 10, "a busy board at {t}: {}", want.len());
+        let got: BTreeSet<u64> = tokens(&mut app).keys().copied().collect();
+        assert_eq!(got, want, "at sim minute {t}");
+    }
+}
+
+#[test]
+fn a_token_moves_when_its_item_changes_place_and_goes_when_it_completes() {
+    let mut app = app("phoenix", 4);
+    advance(&mut app, 400.0);
+    // An item waiting in a queue at a center.
+    let id = tokens(&mut app)
+        .keys()
+        .copied()
+        .find(|&id| {
+            matches!(
+                sim(&app).item_detail(id).map(|d| d.place),
+                Some(ItemPlace::Queue(_))
+            )
+        })
+        .expect("an item queued");
+    let place = sim(&app).item_detail(id).unwrap().place;
+    let before = tokens(&mut app)[&id].1.to;
+    // Advance the simulation until the item is somewhere else.
+    let mut t = 400.0;
+    while sim(&app).item_detail(id).map(|d| d.place) == Some(place) {
+        t += 5.0;
+        advance(&mut app, t);
+    }
+    let spec = app
+        .world()
+        .resource::<BoardScene>()
+        .scene
+        .tokens
+        .iter()
+        .find(|s| s.item.id == id)
+        .copied();
+    let toks = tokens(&mut app);
+    match spec {
+        Some(spec) => {
+            let (_, g, _) = toks[&id];
+            assert_ne!(g.to, before, "the token has a new destination");
+            assert_eq!(g.to, spec.pos, "it goes where the scene places its item");
+            // After the glide (at most 0.6 s; frames are 0.1 s), it is there.
+            for _ in 0..8 {
+                frame(&mut app);
+            }
+            let (_, g, at) = tokens(&mut app)[&id];
+            let window = Vec2::new(1280.0, 720.0);
+            let want = game::board::sprites::to_world(g.to, window, at.z);
+            assert!(
+                (at - want).length() < 1e-3,
+                "the token arrived: {at} vs {want}"
+            );
+        }
+        None => assert!(!toks.contains_key(&id)),
+    }
+    // Run until it completes: its token leaves and is despawned after its last glide.
+    while sim(&app).item_detail(id).is_some() {
+        t += 30.0;
+        advance(&mut app, t);
+    }
+    assert!(
+        !tokens(&mut app).contains_key(&id),
+        "no token for a completed item"
+    );
+    for _ in 0..8 {
+        frame(&mut app);
+    }
+    let mut q = app.world_mut().query::<&Glide>();
+    let leftovers = q.iter(app.world()).count();
+    let mut people = app
+        .world_mut()
+        .query_filtered::<(), With<game::board::sprites::Figure>>();
+    let figures = people.iter(app.world()).count();
+    assert_eq!(
+        leftovers,
+        tokens(&mut app).len() + figures,
+        "leaving tokens are despawned once they arrive"
+    );
+}
+
+fn click(app: &mut App, entity: Entity) {
+    let location = Location {
+        target: NormalizedRenderTarget::None {
+            width: 1280,
+            height: 720,
+        },
+        position: Vec2::ZERO,
+    };
+    let click = Click {
+        button: PointerButton::Primary,
+        hit: HitData::new(Entity::PLACEHOLDER, 0.0, None, None),
+        duration: Duration::from_millis(80),
+        count: 1,
+    };
+    app.world_mut()
+        .trigger(Pointer::new(PointerId::Mouse, location, click, entity));
+    app.update();
+}
+
+fn press(app: &mut App, key_code: KeyCode, logical_key: Key) {
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        app.world_mut().write_message(KeyboardInput {
+            key_code,
+            logical_key: logical_key.clone(),
+            state,
+            text: None,
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+        frame(app);
+    }
+}
+
+#[test]
+fn clicking_a_token_selects_its_item_and_e_expedites_it() {
+    let mut app = app("phoenix", 4);
+    advance(&mut app, 600.0);
+    let (id, entity) = tokens(&mut app)
+        .iter()
+        .find(|(id, _)| {
+            sim(&app)
+                .item_detail(**id)
+                .is_some_and(|d| d.expedite.is_ok())
+        })
+        .map(|(id, (e, _, _))| (*id, *e))
+        .expect("an item that may be expedited");
+    click(&mut app, entity);
+    assert_eq!(app.world().resource::<BoardSelection>().item, Some(id));
+    press(&mut app, KeyCode::KeyE, Key::Character("e".into()));
+    let last = sim(&app).commands().last().map(|c| c.action.clone());
+    assert_eq!(last, Some(Action::Expedite { item: id }));
+    assert!(sim(&app).item_detail(id).unwrap().item.expedited);
+}
+
+#[test]
+fn a_pick_through_egui_is_ignored() {
+    let mut app = app("phoenix", 4);
+    advance(&mut app, 600.0);
+    let entity = tokens(&mut app).values().next().expect("a token").0;
+    app.world_mut().resource_mut::<BoardPointer>().blocked = true;
+    click(&mut app, entity);
+    assert_eq!(app.world().resource::<BoardSelection>().item, None);
+}
+
+#[test]
+fn arrow_keys_walk_the_items_and_x_refuses_one_in_the_backlog() {
+    let mut app = app("phoenix", 4);
+    // Hold new work so the backlog fills.
+    app.world_mut()
+        .resource_mut::<Session>()
+        .sim
+        .apply(Action::HoldWork { hold: true })
+        .unwrap();
+    advance(&mut app, 900.0);
+    press(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
+    let first = app
+        .world()
+        .resource::<BoardSelection>()
+        .item
+        .expect("selected");
+    let order: Vec<u64> = app
+        .world()
+        .resource::<BoardScene>()
+        .scene
+        .tokens
+        .iter()
+        .filter(|t| t.visible)
+        .map(|t| t.item.id)
+        .collect();
+    assert_eq!(first, order[0], "→ from nothing selects the first item");
+    press(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
+    assert_eq!(
+        app.world().resource::<BoardSelection>().item,
+        Some(order[1])
+    );
+    press(&mut app, KeyCode::ArrowLeft, Key::ArrowLeft);
+    assert_eq!(app.world().resource::<BoardSelection>().item, Some(first));
+    // The first items are the backlog's: refusing one takes it out.
+    assert_eq!(
+        sim(&app).item_detail(first).unwrap().place,
+        ItemPlace::Backlog
+    );
+    press(&mut app, KeyCode::KeyX, Key::Character("x".into()));
+    assert_eq!(
+        sim(&app).commands().last().map(|c| c.action.clone()),
+        Some(Action::Refuse { item: first })
+    );
+    assert!(sim(&app).item_detail(first).is_none());
+    assert!(!tokens(&mut app).contains_key(&first));
+}
+
+#[test]
+fn clicking_an_alarm_selects_its_outage_and_shift_digit_triages_it() {
+    // The outages level: find a moment with an open outage.
+    let mut app = app("outages", 2);
+    let mut t = 0.0;
+    while sim(&app).open_outages().next().is_none() {
+        t += 20.0;
+        assert!(t < sim(&app).end(), "an outage during the run");
+        advance(&mut app, t);
+    }
+    let open: Vec<u64> = sim(&app).open_outages().map(|o| o.id).collect();
+    let mut q = app.world_mut().query::<(Entity, &Alarm)>();
+    let alarms: Vec<(Entity, u64)> = q.iter(app.world()).map(|(e, a)| (e, a.outage)).collect();
+    assert_eq!(
+        alarms.iter().map(|a| a.1).collect::<BTreeSet<_>>(),
+        open.iter().copied().collect::<BTreeSet<_>>(),
+        "one alarm per open outage"
+    );
+    let (entity, id) = alarms[0];
+    click(&mut app, entity);
+    assert_eq!(app.world().resource::<SelectedOutage>().0, Some(id));
+    let fixer = sim(&app)
+        .worker_views()
+        .into_iter()
+        .find(|w| w.outage_speed.is_some())
+        .expect("someone fixes outages")
+        .name;
+    app.world_mut().write_message(KeyboardInput {
+        key_code: KeyCode::ShiftLeft,
+        logical_key: Key::Shift,
+        state: ButtonState::Pressed,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+    frame(&mut app);
+    let speed = app.world().resource::<Session>().speed;
+    press(&mut app, KeyCode::Digit1, Key::Character("!".into()));
+    assert_eq!(
+        app.world().resource::<Session>().speed,
+        speed,
+        "Shift+1 is not a speed"
+    );
+    let triage = sim(&app)
+        .commands()
+        .iter()
+        .find(|c| matches!(c.action, Action::Triage { .. }))
+        .map(|c| c.action.clone());
+    assert_eq!(
+        triage,
+        Some(Action::Triage {
+            outage: id,
+            to: Assignee::Worker(fixer)
+        })
+    );
+}
