@@ -238,7 +238,9 @@ fn a_pick_through_egui_is_ignored() {
     let mut app = app("phoenix", 4);
     advance(&mut app, 600.0);
     let entity = tokens(&mut app).values().next().expect("a token").0;
-    app.world_mut().resource_mut::<BoardPointer>().blocked = true;
+    // An egui window over the whole board.
+    app.world_mut().resource_mut::<BoardPointer>().covers =
+        vec![Rect::new(0.0, 0.0, 1280.0, 720.0)];
     click(&mut app, entity);
     assert_eq!(app.world().resource::<BoardSelection>().item, None);
 }

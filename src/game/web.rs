@@ -40,6 +40,12 @@ fn publish_page_state(
         Option<Res<crate::game::help::HelpOverlay>>,
         Option<Res<crate::game::help::UiScale>>,
     ),
+    board: (
+        Option<Res<crate::game::board::BoardScene>>,
+        Option<Res<crate::game::board::BoardSelection>>,
+        Option<Res<bevy::diagnostic::DiagnosticsStore>>,
+        Option<Res<crate::game::screens::play::SelectedOutage>>,
+    ),
     mut frames: Local<u32>,
 ) {
     use wasm_bindgen::JsValue;
@@ -119,6 +125,50 @@ fn publish_page_state(
     }
     if let Some(u) = &display.1 {
         set("uiScale", JsValue::from_f64(f64::from(u.factor)));
+    }
+    if let (Some(b), Some(sel)) = (&board.0, &board.1)
+        && b.key.is_some()
+    {
+        // The board: what it shows, the first shown token and alarm (board pixels, which
+        // are CSS pixels), the selection, and the frame's costs from Bevy's diagnostics.
+        let o = js_sys::Object::new();
+        let put = |o: &js_sys::Object, k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), &v);
+        };
+        let sc = &b.scene;
+        put(&o, "tokens", JsValue::from_f64(sc.tokens.len() as f64));
+        let shown = sc.tokens.iter().filter(|t| t.visible).count();
+        put(&o, "shown", JsValue::from_f64(shown as f64));
+        put(&o, "people", JsValue::from_f64(sc.people.len() as f64));
+        put(&o, "alarms", JsValue::from_f64(sc.alarms.len() as f64));
+        let point = |id: u64, p: bevy::math::Vec2| {
+            let t = js_sys::Object::new();
+            put(&t, "id", JsValue::from_f64(id as f64));
+            put(&t, "x", JsValue::from_f64(f64::from(p.x)));
+            put(&t, "y", JsValue::from_f64(f64::from(p.y)));
+            JsValue::from(t)
+        };
+        if let Some(t) = sc.tokens.iter().rev().find(|t| t.visible && !t.in_service) {
+            put(&o, "waitingToken", point(t.item.id, t.pos));
+        }
+        if let Some(a) = sc.alarms.first() {
+            put(&o, "alarm", point(a.id, a.pos));
+        }
+        if let Some(id) = sel.item {
+            put(&o, "selected", JsValue::from_f64(id as f64));
+        }
+        if let Some(id) = board.3.as_ref().and_then(|s| s.0) {
+            put(&o, "selectedOutage", JsValue::from_f64(id as f64));
+        }
+        if let Some(store) = &board.2 {
+            use crate::game::board::diagnostics::{BOARD_UPDATE, RENDER_EXTRACT};
+            for (k, path) in [("updateMs", &BOARD_UPDATE), ("extractMs", &RENDER_EXTRACT)] {
+                if let Some(avg) = store.get(path).and_then(|d| d.average()) {
+                    put(&o, k, JsValue::from_f64(avg));
+                }
+            }
+        }
+        set("board", o.into());
     }
     if let Some(c) = charts.filter(|_| *screen.get() == Screen::Play) {
         set("liveCharts", JsValue::from_bool(c.open));

@@ -90,12 +90,22 @@ pub struct BoardHover {
     entity: Option<Entity>,
 }
 
-/// Whether the pointer is on egui (a panel or a window) rather than the board: picks there
-/// are ignored. Set every frame by the egui overlay.
-#[derive(Resource, Debug, Default, Clone, Copy)]
+/// Where a pick may land: the board's area, less the egui windows over it (logical pixels).
+/// Set every frame by the egui overlay; a click elsewhere (on a panel, a window, the hint)
+/// never reaches the board.
+#[derive(Resource, Debug, Default, Clone)]
 pub struct BoardPointer {
-    /// The pointer is not on the board.
-    pub blocked: bool,
+    /// The board's area; `None`: not known yet (every position allowed).
+    pub area: Option<Rect>,
+    /// egui windows and popups over the board.
+    pub covers: Vec<Rect>,
+}
+
+impl BoardPointer {
+    /// Whether a pick at `p` (logical pixels from the window's top-left) is on the board.
+    pub fn allows(&self, p: Vec2) -> bool {
+        self.area.is_none_or(|a| a.contains(p)) && !self.covers.iter().any(|c| c.contains(p))
+    }
 }
 
 /// The board's systems in `Update`, after the clock advanced.
@@ -111,6 +121,12 @@ pub fn plugin(app: &mut App) {
         .init_resource::<BoardHover>()
         .init_resource::<BoardPointer>()
         .init_resource::<sprites::BoardIndex>()
+        // A token is picked anywhere in its square, not only on its shape's opaque pixels
+        // (small diamonds and dots stay easy to click).
+        .insert_resource(bevy::sprite::SpritePickingSettings {
+            require_markers: false,
+            picking_mode: bevy::sprite::SpritePickingMode::BoundingBox,
+        })
         .configure_sets(Update, BoardSystems.after(AppSystems::Advance))
         .add_systems(Startup, sprites::make_images)
         .add_systems(
@@ -193,7 +209,7 @@ pub fn on_click(
     mut selection: ResMut<BoardSelection>,
     outage: Option<ResMut<SelectedOutage>>,
 ) {
-    if pointer.blocked || target.source != BoardSource::Session {
+    if !pointer.allows(click.pointer_location.position) || target.source != BoardSource::Session {
         return;
     }
     let e = click.entity;
@@ -214,7 +230,7 @@ pub fn on_over(
     figures: Query<&Figure>,
     mut hover: ResMut<BoardHover>,
 ) {
-    if pointer.blocked {
+    if !pointer.allows(over.pointer_location.position) {
         return;
     }
     let e = over.entity;

@@ -108,16 +108,33 @@ pub(crate) fn show(
         );
     }
 
-    // Picks count only on the board, not through a window or a panel.
-    board.pointer.blocked = ctx.pointer_hover_pos().is_none_or(|p| {
-        !rest.contains(p)
-            || ctx
-                .layer_id_at(p)
-                .is_some_and(|l| l.order != egui::Order::Background)
+    // Picks count only on the board, not through a window, a popup or a panel.
+    let px = |r: egui::Rect| {
+        bevy::math::Rect::new(
+            r.min.x * zoom,
+            r.min.y * zoom,
+            r.max.x * zoom,
+            r.max.y * zoom,
+        )
+    };
+    board.pointer.area = board.target.area;
+    board.pointer.covers = ctx.memory(|m| {
+        m.areas()
+            .visible_layer_ids()
+            .into_iter()
+            .filter(|l| l.order != egui::Order::Background)
+            .filter_map(|l| m.area_rect(l.id))
+            .map(px)
+            .collect()
+    });
+    let on_board = ctx.pointer_hover_pos().is_some_and(|p| {
+        board
+            .pointer
+            .allows(bevy::math::Vec2::new(p.x * zoom, p.y * zoom))
     });
 
     if let Some(what) = board.hover
-        && !board.pointer.blocked
+        && on_board
         && let Some(p) = ctx.pointer_hover_pos()
     {
         egui::Area::new(egui::Id::new("board-hover"))
