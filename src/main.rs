@@ -8,6 +8,8 @@ use flowkata::game::{self, launch::LaunchOptions};
 
 fn main() {
     game::runs::install_panic_hook();
+    #[cfg(target_arch = "wasm32")]
+    game::web::install_console_log();
 
     App::new()
         .insert_resource(ClearColor(flowkata::game::theme::BACKGROUND))

@@ -11,14 +11,16 @@ use bevy::camera::NormalizedRenderTarget;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::input::{ButtonState, InputPlugin};
 use bevy::picking::backend::HitData;
-use bevy::picking::events::{Click, Pointer};
+use bevy::picking::events::{Click, Out, Over, Pointer};
 use bevy::picking::pointer::{Location, PointerButton, PointerId};
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use flowkata::game;
-use flowkata::game::board::sprites::{Alarm, Glide, Token};
-use flowkata::game::board::{BoardPointer, BoardScene, BoardSelection, BoardTarget};
+use flowkata::game::board::sprites::{Alarm, Glide, MarkSprite, Token};
+use flowkata::game::board::{
+    BoardHover, BoardPointer, BoardScene, BoardSelection, BoardTarget, Hover,
+};
 use flowkata::game::progress::SavedProgress;
 use flowkata::game::screens::play::SelectedOutage;
 use flowkata::game::session::{Session, StartLevel};
@@ -227,6 +229,15 @@ fn clicking_a_token_selects_its_item_and_e_expedites_it() {
         .expect("an item that may be expedited");
     click(&mut app, entity);
     assert_eq!(app.world().resource::<BoardSelection>().item, Some(id));
+    // The selection's ring sits on the token.
+    frame(&mut app);
+    let token_at = app.world().get::<Transform>(entity).unwrap().translation;
+    let mut halo = app
+        .world_mut()
+        .query_filtered::<(&Transform, &Visibility), With<game::board::sprites::Halo>>();
+    let (tf, vis) = halo.single(app.world()).expect("one halo");
+    assert_eq!(*vis, Visibility::Inherited);
+    assert_eq!(tf.translation.truncate(), token_at.truncate());
     press(&mut app, KeyCode::KeyE, Key::Character("e".into()));
     let last = sim(&app).commands().last().map(|c| c.action.clone());
     assert_eq!(last, Some(Action::Expedite { item: id }));
@@ -347,4 +358,48 @@ fn clicking_an_alarm_selects_its_outage_and_shift_digit_triages_it() {
             to: Assignee::Worker(fixer)
         })
     );
+}
+
+#[test]
+fn hovering_a_station_names_it_and_leaving_clears_it() {
+    let mut app = app("phoenix", 4);
+    advance(&mut app, 300.0);
+    let mut q = app.world_mut().query::<(Entity, &MarkSprite)>();
+    let stations: Vec<(Entity, usize)> = q
+        .iter(app.world())
+        .filter_map(|(e, m)| m.pick.map(|game::board::scene::Pick::Station(i)| (e, i)))
+        .collect();
+    assert_eq!(
+        stations.len(),
+        sim(&app).level().centers.len(),
+        "one pickable card per station"
+    );
+    let (entity, i) = stations[2];
+    let location = Location {
+        target: NormalizedRenderTarget::None {
+            width: 1280,
+            height: 720,
+        },
+        position: Vec2::ZERO,
+    };
+    let hit = HitData::new(Entity::PLACEHOLDER, 0.0, None, None);
+    app.world_mut().trigger(Pointer::new(
+        PointerId::Mouse,
+        location.clone(),
+        Over { hit: hit.clone() },
+        entity,
+    ));
+    frame(&mut app);
+    assert_eq!(
+        app.world().resource::<BoardHover>().what,
+        Some(Hover::Station(i))
+    );
+    app.world_mut().trigger(Pointer::new(
+        PointerId::Mouse,
+        location,
+        Out { hit },
+        entity,
+    ));
+    frame(&mut app);
+    assert_eq!(app.world().resource::<BoardHover>().what, None);
 }

@@ -300,3 +300,75 @@ fn batch_size_sets_how_many_changes_each_deploy_releases() {
     let one = Simulation::replay(level(src), 1, &cmd).unwrap().report();
     assert_eq!(one.run.deploys, 47);
 }
+
+/// The board's inspector: `item_detail` puts each item where the views list it, with its
+/// route from the level and its age since arrival, and says expedite or refuse would be
+/// accepted exactly when the command is (checked by applying it to a copy of the run).
+#[test]
+fn an_items_detail_agrees_with_the_views_and_with_the_commands() {
+    let level = Level::embedded("phoenix").unwrap();
+    let mut sim = Simulation::new(level, 11);
+    // Held work fills the backlog; released, it fills the queues.
+    sim.apply(Action::HoldWork { hold: true }).unwrap();
+    sim.advance_to(700.0);
+    let mut places = check_item_details(&sim);
+    sim.apply(Action::HoldWork { hold: false }).unwrap();
+    sim.advance_to(900.0);
+    places.extend(check_item_details(&sim));
+    for p in ["Backlog", "Queue", "Service"] {
+        assert!(places.contains(p), "an item in {p}: {places:?}");
+    }
+    assert!(sim.item_detail(0).is_none() && sim.item_detail(1_000_000).is_none());
+}
+
+/// Checks every listed item's detail; returns the kinds of place seen.
+fn check_item_details(sim: &Simulation) -> std::collections::BTreeSet<String> {
+    use flowkata::sim::ItemPlace;
+    let mut places = std::collections::BTreeSet::new();
+    let centers = sim.center_views();
+    let mut listed: Vec<(u64, ItemPlace)> = sim
+        .backlog_views()
+        .iter()
+        .map(|i| (i.id, ItemPlace::Backlog))
+        .collect();
+    for (c, v) in centers.iter().enumerate() {
+        listed.extend(v.queue.iter().map(|i| (i.id, ItemPlace::Queue(c))));
+        listed.extend(
+            v.awaiting_approval
+                .iter()
+                .map(|i| (i.id, ItemPlace::AwaitingApproval(c))),
+        );
+        listed.extend(v.in_service.iter().map(|i| (i.id, ItemPlace::Service(c))));
+        listed.extend(v.blocked.iter().map(|i| (i.id, ItemPlace::Blocked(c))));
+    }
+    assert!(listed.len() > 5, "{} items", listed.len());
+    for (id, place) in listed {
+        let d = sim.item_detail(id).expect("a listed item has a detail");
+        assert_eq!(d.place, place, "#{id}");
+        places.insert(format!("{place:?}").split('(').next().unwrap().to_string());
+        assert!(
+            d.age >= 0.0 && d.age <= sim.now() && d.here <= d.age + 1e-9,
+            "#{id}"
+        );
+        let stream = sim
+            .level()
+            .arrivals
+            .iter()
+            .find(|a| a.name == d.stream)
+            .expect("its stream");
+        assert_eq!(d.item.work_type, stream.work_type);
+        assert!(!d.route.is_empty());
+        for (a, ok) in [
+            (Action::Expedite { item: id }, d.expedite.is_ok()),
+            (Action::Refuse { item: id }, d.refuse.is_ok()),
+        ] {
+            let mut copy = sim.clone();
+            assert_eq!(
+                copy.apply(a.clone()).is_ok(),
+                ok,
+                "#{id} {a:?} at {place:?}"
+            );
+        }
+    }
+    places
+}

@@ -5,6 +5,7 @@
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use tracing::warn;
 
 use super::input::UiHasKeyboardFocus;
 use super::progress::SavedProgress;

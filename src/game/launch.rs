@@ -8,6 +8,7 @@
 //! run in the fragment (`#run=…`): the game opens it as it opens a run file.
 
 use bevy::prelude::*;
+use tracing::warn;
 
 use super::files::{Inbox, Incoming, Purpose};
 use super::session::StartLevel;

@@ -9,6 +9,7 @@
 //! autosave as a download, since a panicked wasm instance cannot run again.
 
 use bevy::prelude::*;
+use tracing::{info, warn};
 
 use super::files::{Inbox, Incoming, Purpose};
 use super::progress::SavedProgress;

@@ -3,6 +3,7 @@
 //! screen ([`crate::game::screens::play`]) advances its clock.
 
 use bevy::prelude::*;
+use tracing::{info, warn};
 
 use super::AppSystems;
 use super::progress::Store;

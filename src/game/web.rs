@@ -27,6 +27,7 @@ pub(super) fn plugin(_app: &mut App) {
 }
 
 #[cfg(target_arch = "wasm32")]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn publish_page_state(
     screen: Res<State<Screen>>,
     session: Option<Res<Session>>,
@@ -231,4 +232,56 @@ fn publish_page_state(
         }
         web_sys::console::log_1(&JsValue::from_str("flowkata: ready"));
     }
+}
+
+/// The shell's log lines on the web: warnings and errors from everything, and `info` from
+/// flowkata itself, to the browser's console. Bevy's LogPlugin does this natively; on the web
+/// it is left out, because its filter's regex engine would add 0.4 MB to the bundle.
+#[cfg(target_arch = "wasm32")]
+pub fn install_console_log() {
+    use std::fmt::Write as _;
+    use tracing::field::{Field, Visit};
+    use tracing::{Event, Level, Metadata, span};
+
+    struct Console;
+    struct Message(String);
+    impl Visit for Message {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                let _ = write!(self.0, "{value:?}");
+            } else {
+                let _ = write!(self.0, " {}={value:?}", field.name());
+            }
+        }
+    }
+    impl tracing::Subscriber for Console {
+        fn enabled(&self, m: &Metadata<'_>) -> bool {
+            *m.level() <= Level::WARN
+                || (*m.level() <= Level::INFO && m.target().starts_with("flowkata"))
+        }
+        fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+            span::Id::from_u64(1)
+        }
+        fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut m = Message(String::new());
+            event.record(&mut m);
+            let meta = event.metadata();
+            let text = wasm_bindgen::JsValue::from_str(&format!(
+                "{} {}: {}",
+                meta.level(),
+                meta.target(),
+                m.0
+            ));
+            match *meta.level() {
+                Level::ERROR => web_sys::console::error_1(&text),
+                Level::WARN => web_sys::console::warn_1(&text),
+                _ => web_sys::console::log_1(&text),
+            }
+        }
+        fn enter(&self, _: &span::Id) {}
+        fn exit(&self, _: &span::Id) {}
+    }
+    let _ = tracing::subscriber::set_global_default(Console);
 }

@@ -131,7 +131,13 @@ pub fn plugin(app: &mut App) {
         .add_systems(Startup, sprites::make_images)
         .add_systems(
             Update,
-            (build_scene, sprites::follow_scene, sprites::animate)
+            (
+                build_scene,
+                sprites::follow_scene,
+                sprites::animate,
+                sprites::place_halo,
+                refresh_hover,
+            )
                 .chain()
                 .in_set(BoardSystems),
         )
@@ -244,6 +250,21 @@ pub fn on_over(
             what: Some(what),
             entity: Some(e),
         };
+    }
+}
+
+/// The mark sprites are a pool reassigned every frame: what a resting pointer hovers is
+/// read again from its sprite, so the figures shown always belong to what is under it.
+fn refresh_hover(mut hover: ResMut<BoardHover>, marks: Query<&MarkSprite>) {
+    if let Some(e) = hover.entity
+        && let Ok(m) = marks.get(e)
+    {
+        let what = m.pick.map(|scene::Pick::Station(i)| Hover::Station(i));
+        if what.is_none() {
+            *hover = BoardHover::default();
+        } else if hover.what != what {
+            hover.what = what;
+        }
     }
 }
 

@@ -146,7 +146,13 @@ pub struct BoardIndex {
     marks: Vec<Entity>,
     /// Failed deploys already shown.
     failed_deploys: usize,
+    /// The ring around the selected item's token or the selected outage's alarm.
+    halo: Option<Entity>,
 }
+
+/// The selection's ring.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Halo;
 
 /// Converts board pixels (y down, from the window's top-left) to world coordinates of the
 /// default 2D camera (y up, origin at the window's center, one unit per logical pixel).
@@ -271,6 +277,24 @@ pub(super) fn follow_scene(
     }
     let scene = &board.scene;
     let Some(layout) = &scene.layout else { return };
+    if index.halo.is_none() {
+        let halo = commands
+            .spawn((
+                BoardPart,
+                Halo,
+                Sprite {
+                    image: images.ring.clone(),
+                    color: color(scene::LIMIT),
+                    custom_size: Some(Vec2::splat(layout.token * 2.0)),
+                    ..default()
+                },
+                Transform::from_xyz(0.0, 0.0, 45.0),
+                Visibility::Hidden,
+                Pickable::IGNORE,
+            ))
+            .id();
+        index.halo = Some(halo);
+    }
     let window = target.window;
     let now = time.elapsed_secs();
     let glide = board.glide;
@@ -659,6 +683,38 @@ fn spawn_token(
 
 /// Moves everything along its glide, pulses the alarms, scatters debris, and despawns
 /// tokens that have left.
+/// Rings the selected item's token, or else the selected outage's alarm.
+#[allow(clippy::type_complexity)]
+pub(super) fn place_halo(
+    index: Res<BoardIndex>,
+    selection: Res<super::BoardSelection>,
+    outage: Option<Res<crate::game::screens::play::SelectedOutage>>,
+    targets: Query<&Transform, Without<Halo>>,
+    mut halo: Query<(&mut Transform, &mut Visibility), With<Halo>>,
+) {
+    let Some(Ok((mut tf, mut vis))) = index.halo.map(|h| halo.get_mut(h)) else {
+        return;
+    };
+    let target = selection
+        .item
+        .and_then(|id| index.tokens.get(&id))
+        .or_else(|| {
+            outage
+                .and_then(|o| o.0)
+                .and_then(|id| index.alarms.get(&id))
+        })
+        .and_then(|&e| targets.get(e).ok());
+    match target {
+        Some(t) => {
+            tf.translation = t.translation.truncate().extend(45.0);
+            vis.set_if_neq(Visibility::Inherited);
+        }
+        None => {
+            vis.set_if_neq(Visibility::Hidden);
+        }
+    }
+}
+
 #[allow(clippy::type_complexity)]
 pub(super) fn animate(
     mut commands: Commands,

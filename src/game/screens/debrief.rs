@@ -11,6 +11,7 @@
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use tracing::{info, warn};
 
 use super::Screen;
 use crate::game::input::DIGIT_KEYS;

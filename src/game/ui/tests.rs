@@ -5,7 +5,7 @@
 use bevy_egui::egui;
 use bevy_egui::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use super::{controls, hud, title};
 use crate::game::progress::SavedProgress;
@@ -184,6 +184,54 @@ fn triage_sends_the_outage_to_the_chosen_worker() {
             to: Assignee::Worker("Wes".into())
         }]
     );
+}
+
+/// The board's inspector: an item waiting in a queue may be expedited but not refused (the
+/// button is greyed out), one in the backlog may be refused; the buttons send the commands.
+#[test]
+fn the_item_inspector_expedites_and_refuses_where_the_core_allows() {
+    // Held work waits in the backlog; released, it queues at the centers.
+    let mut held = Panel::new("phoenix", 4);
+    held.session
+        .sim
+        .apply(Action::HoldWork { hold: true })
+        .unwrap();
+    held.session.sim.advance_to(400.0);
+    let waiting = held.session.sim.backlog_views()[0].id;
+    let mut flowing = Panel::new("phoenix", 4);
+    flowing.session.sim.advance_to(400.0);
+    let queued = flowing
+        .session
+        .sim
+        .center_views()
+        .iter()
+        .flat_map(|c| c.queue.clone())
+        .find(|i| !i.expedited)
+        .expect("an item queued")
+        .id;
+    for (panel, id, refusable) in [(flowing, queued, false), (held, waiting, true)] {
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(420.0, 300.0))
+            .build_ui_state(
+                move |ui, p: &mut Panel| {
+                    super::board::inspector(ui, &p.session.sim, id, &mut p.out)
+                },
+                panel,
+            );
+        h.run();
+        let refuse = h.get(By::new().role(Role::Button).label_contains("Refuse"));
+        assert_eq!(refuse.accesskit_node().is_disabled(), !refusable, "#{id}");
+        if refusable {
+            refuse.click();
+            h.run();
+            assert_eq!(h.state().out, vec![Action::Refuse { item: id }]);
+        } else {
+            h.get(By::new().role(Role::Button).label_contains("Expedite"))
+                .click();
+            h.run();
+            assert_eq!(h.state().out, vec![Action::Expedite { item: id }]);
+        }
+    }
 }
 
 #[test]
