@@ -1,4 +1,4 @@
-//! The board's sprites: they follow the [`Scene`] each frame. A new item's token enters
+//! The board's sprites: they follow the [`super::scene::Scene`] each frame. A new item's token enters
 //! from the backlog, a token whose item changed place glides there with easing, a token
 //! whose item left flies to the done pile (or, refused, shrinks away in the backlog); people
 //! walk to their station; an outage's alarm flashes when it is raised and pulses while it
