@@ -467,50 +467,63 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
     frames.sort((a, b) => a - b);
     return { median: frames[30], p90: frames[54] };
   };
-  // As a player clicks: the pointer rests on the token for a few frames (Bevy's picking
-  // hovers before it presses), then presses and releases.
-  const pick = async (page, x, y) => {
-    await page.mouse.move(x, y);
-    await page.waitForTimeout(1000);
-    await page.mouse.down();
-    await page.waitForTimeout(300);
-    await page.mouse.up();
+  // As a player clicks: the pointer rests on the target for a few frames (Bevy's picking
+  // hovers before it presses), then presses and releases. Frames take hundreds of
+  // milliseconds in SwiftShader, so a click that fell between frames is tried again, each
+  // time at the target's current place.
+  const pick = async (page, where, picked) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const at = await page.evaluate(where);
+      await page.mouse.move(at.x, at.y);
+      await page.waitForTimeout(1500);
+      await page.mouse.down();
+      await page.waitForTimeout(400);
+      await page.mouse.up();
+      try {
+        await page.waitForFunction(picked, at.id, { timeout: 10_000 });
+        return at.id;
+      } catch {}
+    }
+    throw new Error("three clicks did not pick it");
+  };
+  // Pauses and waits until the clock has stopped (a key can fall between slow frames).
+  const pause = async (page) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.keyboard.press("Space");
+      await page.waitForTimeout(1500);
+      const t = await page.evaluate(() => window.__flowkata.simTime);
+      await page.waitForTimeout(1500);
+      if ((await page.evaluate(() => window.__flowkata.simTime)) === t) return;
+    }
+    throw new Error("Space did not pause");
   };
   try {
     for (const [width, height] of [[1280, 720], [1920, 1080]]) {
       const size = `${width}x${height}`;
       const g = await openGame(browser, "?level=phoenix&seed=3&speed=16", { width, height });
       await g.page.waitForFunction(() => window.__flowkata.simTime > 700 && window.__flowkata.board?.tokens > 10, null, { timeout: 120_000 });
-      await g.page.keyboard.press("Space");
-      await g.page.waitForTimeout(1200);
+      await pause(g.page);
       const busy = await g.page.evaluate(() => window.__flowkata.board);
-      const busyTime = await g.page.evaluate(() => window.__flowkata.simTime);
       assert.ok(busy.people >= 5, `people on the board: ${JSON.stringify(busy)}`);
       await g.page.screenshot({ path: join(SHOTS, `board-busy-${size}.png`) });
       // A click on a waiting token selects its item: the inspector opens.
-      const tk = busy.waitingToken;
-      assert.ok(tk, "a waiting token to click");
-      await pick(g.page, tk.x, tk.y);
-      await g.page.waitForFunction((id) => window.__flowkata.board.selected === id, tk.id, { timeout: 30_000 });
+      assert.ok(busy.waitingToken, "a waiting token to click");
+      await pick(g.page, () => window.__flowkata.board.waitingToken, (id) => window.__flowkata.board.selected === id);
       await g.page.waitForTimeout(500);
       await g.page.screenshot({ path: join(SHOTS, `board-inspector-${size}.png`) });
       await g.page.keyboard.press("Escape");
       await g.page.waitForFunction(() => window.__flowkata.board.selected === undefined, null, { timeout: 30_000 });
-      // Play on to an outage: its alarm shows on its system; a click selects it. (Frames
-      // take hundreds of milliseconds here: each key waits for the game to see the last.)
+      // Play on to an outage: its alarm shows on its system; a click selects it.
+      const busyTime = await g.page.evaluate(() => window.__flowkata.simTime);
       await g.page.keyboard.press("Space");
       await g.page.waitForFunction((t) => window.__flowkata.simTime > t, busyTime, { timeout: 30_000 });
       await g.page.waitForFunction(() => window.__flowkata.board.alarms > 0, null, { timeout: 240_000 });
-      await g.page.keyboard.press("Space");
-      await g.page.waitForTimeout(1500);
-      const stopped = await g.page.evaluate(() => window.__flowkata.simTime);
-      await g.page.waitForTimeout(800);
-      assert.equal(await g.page.evaluate(() => window.__flowkata.simTime), stopped, "paused on the outage");
-      const down = await g.page.evaluate(() => window.__flowkata.board);
-      await pick(g.page, down.alarm.x, down.alarm.y);
-      await g.page.waitForFunction((id) => window.__flowkata.board.selectedOutage === id, down.alarm.id, { timeout: 30_000 });
+      await pause(g.page);
+      assert.ok((await g.page.evaluate(() => window.__flowkata.board)).alarm, "an alarm to click");
+      await pick(g.page, () => window.__flowkata.board.alarm, (id) => window.__flowkata.board.selectedOutage === id);
       await g.page.waitForTimeout(300);
       await g.page.screenshot({ path: join(SHOTS, `board-outage-${size}.png`) });
+      const down = await g.page.evaluate(() => window.__flowkata.board);
       const f = await frameTimes(g.page);
       console.log(`board ${size}, phoenix: median frame ${f.median.toFixed(1)} ms, p90 ${f.p90.toFixed(1)} ms; board update ${down.updateMs?.toFixed(2)} ms, render extraction ${down.extractMs?.toFixed(2)} ms (headless Chromium, SwiftShader)`);
       assert.deepEqual(g.problems, { pageErrors: [], foreignRequests: [] });
