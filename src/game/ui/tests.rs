@@ -234,6 +234,27 @@ fn the_item_inspector_expedites_and_refuses_where_the_core_allows() {
     }
 }
 
+/// Every control is reachable from the keyboard: Tab moves egui's focus through the
+/// decisions panel, and Space presses the focused control.
+#[test]
+fn tab_reaches_a_control_and_space_presses_it() {
+    let mut h = controls_harness(Panel::new("phoenix", 1));
+    h.run();
+    let mut reached = false;
+    for _ in 0..80 {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        if h.get_by_label_contains("Protect Brent").is_focused() {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the checkbox");
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert_eq!(h.state().out, vec![Action::ProtectConstraint { on: true }]);
+}
+
 #[test]
 fn the_speed_buttons_and_pause_send_time_controls() {
     let mut h = hud_harness(Panel::new("phoenix", 1));
