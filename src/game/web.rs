@@ -46,6 +46,8 @@ fn publish_page_state(
         Option<Res<crate::game::board::BoardSelection>>,
         Option<Res<bevy::diagnostic::DiagnosticsStore>>,
         Option<Res<crate::game::screens::play::SelectedOutage>>,
+        Option<Res<crate::game::board::BoardPointer>>,
+        Option<Res<crate::game::input::UiHasKeyboardFocus>>,
     ),
     mut frames: Local<u32>,
 ) {
@@ -124,6 +126,9 @@ fn publish_page_state(
     if let Some(h) = &display.0 {
         set("help", JsValue::from_bool(h.0));
     }
+    if let Some(f) = &board.5 {
+        set("textFocus", JsValue::from_bool(f.0));
+    }
     if let Some(u) = &display.1 {
         set("uiScale", JsValue::from_f64(f64::from(u.factor)));
     }
@@ -149,10 +154,17 @@ fn publish_page_state(
             put(&t, "y", JsValue::from_f64(f64::from(p.y)));
             JsValue::from(t)
         };
-        if let Some(t) = sc.tokens.iter().rev().find(|t| t.visible && !t.in_service) {
+        // Only what a click can reach (not under an egui window such as a hint).
+        let free = |p: bevy::math::Vec2| board.4.as_ref().is_none_or(|b| b.allows(p));
+        if let Some(t) = sc
+            .tokens
+            .iter()
+            .rev()
+            .find(|t| t.visible && !t.in_service && free(t.pos))
+        {
             put(&o, "waitingToken", point(t.item.id, t.pos));
         }
-        if let Some(a) = sc.alarms.first() {
+        if let Some(a) = sc.alarms.iter().find(|a| free(a.pos)) {
             put(&o, "alarm", point(a.id, a.pos));
         }
         if let Some(id) = sel.item {

@@ -244,8 +244,14 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
       await drill.page.mouse.up();
       await drill.page.waitForTimeout(300);
     };
-    await press(791, 612);
-    await drill.page.keyboard.type("no-favours", { delay: 80 });
+    // Types into the text field at (x, y) once egui has given it the keyboard (a key sent
+    // before that, between slow frames, would be lost).
+    const typeAt = async (x, y, text) => {
+      await press(x, y);
+      await drill.page.waitForFunction(() => window.__flowkata.textFocus === true, null, { timeout: 30_000 });
+      await drill.page.keyboard.type(text, { delay: 80 });
+    };
+    await typeAt(791, 612, "no-favours");
     await press(505, 687);
     await expect("'Start the round' started round 1", () => window.__flowkata.drill.planned === 1 && window.__flowkata.simTime > 0, null, "drill-missed-start.png");
     await drill.page.keyboard.press("5");
@@ -254,13 +260,11 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 240, "the clock stops at the round's end");
     await drill.page.screenshot({ path: join(SHOTS, "drill-review.png") });
     // What we learned; plan round 2 the same way; play it; its review; download the run.
-    await press(697, 504);
-    await drill.page.keyboard.type("queue-fell", { delay: 80 });
+    await typeAt(697, 504, "queue-fell");
     await press(617, 540);
     await expect("the review closed into the plan of round 2", () => window.__flowkata.drill.reviewing === null, null, "drill-review-stuck.png");
     await drill.page.waitForTimeout(1000); // the new window's first frames lay it out
-    await press(791, 612);
-    await drill.page.keyboard.type("same-again", { delay: 80 });
+    await typeAt(791, 612, "same-again");
     await press(505, 687);
     await expect("round 2 started", () => window.__flowkata.drill.planned === 2 && window.__flowkata.simTime > 240, null, "drill-missed-start-2.png");
     await drill.page.keyboard.press("5");
@@ -519,7 +523,7 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
       await g.page.waitForFunction((t) => window.__flowkata.simTime > t, busyTime, { timeout: 30_000 });
       await g.page.waitForFunction(() => window.__flowkata.board.alarms > 0, null, { timeout: 240_000 });
       await pause(g.page);
-      assert.ok((await g.page.evaluate(() => window.__flowkata.board)).alarm, "an alarm to click");
+      await g.page.waitForFunction(() => window.__flowkata.board.alarm !== undefined, null, { timeout: 30_000 });
       await pick(g.page, () => window.__flowkata.board.alarm, (id) => window.__flowkata.board.selectedOutage === id);
       await g.page.waitForTimeout(300);
       await g.page.screenshot({ path: join(SHOTS, `board-outage-${size}.png`) });
