@@ -209,7 +209,7 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
             }
         })
         .collect();
-    ui.colored_label(theme::MUTED, format!("Route: {}", route.join(" → ")));
+    ui.colored_label(theme::MUTED, format!("Route: {}", route.join(" ➡ ")));
     ui.label(format!(
         "Age {} (lead time so far) · {} here",
         theme::hours(Some(d.age)),
