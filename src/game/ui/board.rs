@@ -176,12 +176,7 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
         ));
         return;
     };
-    let names: Vec<&str> = sim
-        .level()
-        .centers
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let names = center_names(sim);
     ui.label(
         egui::RichText::new(format!("{} · {}", d.item.work_type.label(), d.stream))
             .color(theme::work_color(d.item.work_type))
@@ -253,6 +248,15 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
     });
 }
 
+/// The centers' display names, in level order.
+fn center_names(sim: &Simulation) -> Vec<&str> {
+    sim.level()
+        .centers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
 /// A station's figures, for the hover.
 fn station_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
     let centers = sim.center_views();
@@ -294,12 +298,7 @@ fn station_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
 fn person_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
     let workers = sim.worker_views();
     let Some(w) = workers.get(i) else { return };
-    let names: Vec<&str> = sim
-        .level()
-        .centers
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let names = center_names(sim);
     ui.label(
         egui::RichText::new(if w.constraint {
             format!("{} ★ the constraint", w.name)
