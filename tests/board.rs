@@ -403,3 +403,101 @@ fn hovering_a_station_names_it_and_leaving_clears_it() {
     frame(&mut app);
     assert_eq!(app.world().resource::<BoardHover>().what, None);
 }
+
+/// Where each alarm sprite stands, by outage, in board pixels of a `window`-sized window.
+fn alarm_places(app: &mut App, window: Vec2) -> BTreeMap<u64, Vec2> {
+    let mut q = app.world_mut().query::<(&Alarm, &Transform)>();
+    q.iter(app.world())
+        .map(|(a, tf)| {
+            let p = tf.translation;
+            (
+                a.outage,
+                Vec2::new(p.x + window.x * 0.5, window.y * 0.5 - p.y),
+            )
+        })
+        .collect()
+}
+
+/// Every alarm the scene places, by outage.
+fn alarms_in_scene(app: &App) -> BTreeMap<u64, Vec2> {
+    let scene = &app.world().resource::<BoardScene>().scene;
+    scene.alarms.iter().map(|a| (a.id, a.pos)).collect()
+}
+
+#[test]
+fn an_alarm_stands_where_the_scene_puts_it_as_outages_come_and_go() {
+    // The outages level, seed 2, every 10 minutes of a run. When an earlier outage on a
+    // system is fixed the next moves up its row; a click aims at the scene's place.
+    let window = Vec2::new(1280.0, 720.0);
+    let mut app = app("outages", 2);
+    let (mut t, mut seen, mut moved) = (0.0, 0, 0);
+    let mut before = BTreeMap::new();
+    while t < sim(&app).end() {
+        t += 10.0;
+        advance(&mut app, t);
+        let want = alarms_in_scene(&app);
+        let have = alarm_places(&mut app, window);
+        assert_eq!(
+            have.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "one alarm per open outage at t = {t}"
+        );
+        for (id, p) in &want {
+            assert!(
+                have[id].distance(*p) < 0.01,
+                "outage #{id} at t = {t}: the alarm is at {}, the scene puts it at {p}",
+                have[id]
+            );
+            moved += usize::from(before.get(id).is_some_and(|b: &Vec2| b != p));
+        }
+        seen += want.len();
+        before = want;
+    }
+    assert!(seen > 0, "the run has outages");
+    assert!(moved > 0, "an alarm moved up its row during the run");
+}
+
+#[test]
+fn a_new_window_or_text_size_puts_the_sprites_at_the_new_places_and_sizes() {
+    let mut app = app("outages", 2);
+    let mut t = 0.0;
+    while sim(&app).open_outages().next().is_none() {
+        t += 20.0;
+        assert!(t < sim(&app).end(), "an outage during the run");
+        advance(&mut app, t);
+    }
+    // The window grows to 1920×1080 and the text to 1.5×, as on a projector.
+    let window = Vec2::new(1920.0, 1080.0);
+    {
+        let mut target = app.world_mut().resource_mut::<BoardTarget>();
+        target.area = Some(Rect::new(0.0, 80.0, 1500.0, 1080.0));
+        target.window = window;
+        target.scale = 1.5;
+    }
+    app.update();
+    app.update();
+    let want = alarms_in_scene(&app);
+    assert!(!want.is_empty());
+    for (id, p) in alarm_places(&mut app, window) {
+        assert!(p.distance(want[&id]) < 0.01, "outage #{id}: alarm at {p}");
+    }
+    let token = app
+        .world()
+        .resource::<BoardScene>()
+        .scene
+        .layout
+        .as_ref()
+        .expect("laid out")
+        .token;
+    let mut q = app.world_mut().query_filtered::<&Sprite, With<Token>>();
+    let sizes: Vec<Vec2> = q.iter(app.world()).filter_map(|s| s.custom_size).collect();
+    assert!(!sizes.is_empty());
+    assert!(
+        sizes.iter().all(|s| *s == Vec2::splat(token)),
+        "every token is {token} px at the new text size: {sizes:?}"
+    );
+    let mut q = app.world_mut().query_filtered::<&Sprite, With<Alarm>>();
+    for s in q.iter(app.world()) {
+        assert_eq!(s.custom_size, Some(Vec2::splat(22.0 * 1.5)));
+    }
+}

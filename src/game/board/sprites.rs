@@ -146,6 +146,9 @@ pub struct BoardIndex {
     marks: Vec<Entity>,
     /// Failed deploys already shown.
     failed_deploys: usize,
+    /// The token edge the sprites were made at (logical pixels); a new text size makes
+    /// them again at the new one.
+    token_size: f32,
     /// The ring around the selected item's token or the selected outage's alarm.
     halo: Option<Entity>,
 }
@@ -262,6 +265,15 @@ pub(super) fn follow_scene(
         (&mut MarkSprite, &mut Transform, &mut Pickable),
         (Without<Token>, Without<Figure>),
     >,
+    mut alarm_places: Query<
+        &mut Transform,
+        (
+            With<Alarm>,
+            Without<Token>,
+            Without<Figure>,
+            Without<MarkSprite>,
+        ),
+    >,
 ) {
     let Some(images) = images else { return };
     let (Some(scene_key), true) = (&board.key, target.area.is_some()) else {
@@ -270,13 +282,18 @@ pub(super) fn follow_scene(
         }
         return;
     };
-    if index.key.as_ref() != Some(scene_key) {
-        clear(&mut commands, &mut index, &parts);
-        index.key = Some(scene_key.clone());
-        index.failed_deploys = board.scene.failed_deploys;
-    }
     let scene = &board.scene;
     let Some(layout) = &scene.layout else { return };
+    // A new run starts the board afresh (tokens enter from the backlog); a new text size
+    // makes every sprite again at its size, each where it stands.
+    let same_run = index.key.as_ref() == Some(scene_key);
+    let in_place = same_run && index.token_size != layout.token;
+    if !same_run || in_place {
+        clear(&mut commands, &mut index, &parts);
+        index.key = Some(scene_key.clone());
+        index.token_size = layout.token;
+        index.failed_deploys = scene.failed_deploys;
+    }
     if index.halo.is_none() {
         let halo = commands
             .spawn((
@@ -298,7 +315,7 @@ pub(super) fn follow_scene(
     let window = target.window;
     let now = time.elapsed_secs();
     let glide = board.glide;
-    let entry = layout.columns[0].queue.min;
+    let entry = (!in_place).then_some(layout.columns[0].queue.min);
 
     // Tokens.
     let mut seen: HashMap<u64, ()> = HashMap::with_capacity(scene.tokens.len());
@@ -450,13 +467,23 @@ pub(super) fn follow_scene(
     // Alarms.
     let open: HashMap<u64, ()> = scene.alarms.iter().map(|a| (a.id, ())).collect();
     for a in &scene.alarms {
-        if !index.alarms.contains_key(&a.id) {
+        // An alarm stands where the scene puts it now: when an earlier outage on its
+        // system is fixed it moves up the row, and it follows a new window size.
+        if let Some(&e) = index.alarms.get(&a.id) {
+            if let Ok(mut tf) = alarm_places.get_mut(e) {
+                let at = to_world(a.pos, window, tf.translation.z);
+                if tf.translation != at {
+                    tf.translation = at;
+                }
+            }
+        } else {
             let e = commands
                 .spawn((
                     BoardPart,
                     Alarm {
                         outage: a.id,
-                        born: now,
+                        // Made again for a new text size: no second flash.
+                        born: if in_place { now - 1.0 } else { now },
                     },
                     Sprite {
                         image: images.triangle.clone(),
@@ -573,7 +600,7 @@ fn spawn_token(
     images: &BoardImages,
     t: &scene::TokenSpec,
     size: f32,
-    entry: Vec2,
+    entry: Option<Vec2>,
     now: f32,
     glide: f32,
     window: Vec2,
@@ -591,10 +618,9 @@ fn spawn_token(
             Pickable::IGNORE,
         )
     };
-    let from = if t.spot == scene::Spot::Backlog {
-        t.pos
-    } else {
-        entry
+    let from = match entry {
+        Some(entry) if t.spot != scene::Spot::Backlog => entry,
+        _ => t.pos,
     };
     let mut e = commands.spawn((
         BoardPart,
