@@ -321,6 +321,69 @@ fn an_items_detail_agrees_with_the_views_and_with_the_commands() {
     assert!(sim.item_detail(0).is_none() && sim.item_detail(1_000_000).is_none());
 }
 
+/// An item's waits as the inspector shows them agree with what a watcher of the board sees:
+/// followed minute by minute from the backlog to done, each center's queue wait and the
+/// time after its service began match the minutes at which the item was seen to change
+/// place, within 1 minute either side (the watch's step: each change is seen at most one
+/// minute late, at both ends of a span).
+#[test]
+fn an_items_waits_agree_with_its_moves_seen_minute_by_minute() {
+    use flowkata::sim::ItemPlace;
+    let level = Level::embedded("phoenix").unwrap();
+    let mut sim = Simulation::new(level, 11);
+    // Held work waits in the backlog; the last to arrive is followed once it is released.
+    sim.apply(Action::HoldWork { hold: true }).unwrap();
+    sim.advance_to(600.0);
+    let id = sim.backlog_views().last().expect("a backlog item").id;
+    sim.apply(Action::HoldWork { hold: false }).unwrap();
+    // (center, first minute seen there, first minute seen in service, first minute seen
+    // past it)
+    let mut seen: Vec<(usize, f64, Option<f64>, Option<f64>)> = Vec::new();
+    let mut last = None;
+    while let Some(d) = sim.item_detail(id) {
+        let t = sim.now();
+        let (center, serving) = match d.place {
+            ItemPlace::Backlog => (None, false),
+            ItemPlace::Queue(c) | ItemPlace::AwaitingApproval(c) => (Some(c), false),
+            ItemPlace::Service(c) | ItemPlace::Blocked(c) => (Some(c), true),
+        };
+        if let Some(c) = center {
+            if seen.last().is_none_or(|s| s.0 != c || s.3.is_some()) {
+                if let Some(prev) = seen.last_mut() {
+                    prev.3.get_or_insert(t);
+                }
+                seen.push((c, t, None, None));
+            }
+            let now = seen.last_mut().unwrap();
+            if serving {
+                now.2.get_or_insert(t);
+            }
+        }
+        last = Some(d);
+        assert!(t < 10_000.0, "#{id} is still under way");
+        sim.advance_to(t + 1.0);
+    }
+    let d = last.expect("seen");
+    assert!(d.visits.len() >= 2, "{:?}", d.visits);
+    assert_eq!(
+        d.visits.iter().map(|v| v.center).collect::<Vec<_>>(),
+        seen.iter().map(|s| s.0).collect::<Vec<_>>()
+    );
+    for (v, s) in d.visits.iter().zip(&seen) {
+        let started = s.2.expect("served");
+        assert!(
+            (v.wait - (started - s.1)).abs() <= 1.0 + 1e-9,
+            "{v:?} seen {s:?}"
+        );
+        if let Some(left) = s.3 {
+            assert!(
+                (v.after - (left - started)).abs() <= 1.0 + 1e-9,
+                "{v:?} seen {s:?}"
+            );
+        }
+    }
+}
+
 /// Checks every listed item's detail; returns the kinds of place seen.
 fn check_item_details(sim: &Simulation) -> std::collections::BTreeSet<String> {
     use flowkata::sim::ItemPlace;
@@ -358,6 +421,37 @@ fn check_item_details(sim: &Simulation) -> std::collections::BTreeSet<String> {
             .expect("its stream");
         assert_eq!(d.item.work_type, stream.work_type);
         assert!(!d.route.is_empty());
+        // Its visits: the route's centers in order (a skipped step is left out), the last
+        // one where it is now and every earlier one left; they and the backlog make its age.
+        let mut rest = d.route.iter();
+        for v in &d.visits {
+            assert!(
+                rest.any(|&c| c == v.center),
+                "#{id}: {:?} on {:?}",
+                d.visits,
+                d.route
+            );
+            assert!(v.wait >= 0.0 && v.after >= 0.0, "#{id}: {v:?}");
+        }
+        let total = d.in_backlog + d.visits.iter().map(|v| v.wait + v.after).sum::<f64>();
+        assert!(
+            (total - d.age).abs() < 1e-6,
+            "#{id}: {total} against age {}",
+            d.age
+        );
+        match (place, d.visits.split_last()) {
+            (ItemPlace::Backlog, None) => assert_eq!(d.in_backlog, d.age),
+            (ItemPlace::Queue(c) | ItemPlace::AwaitingApproval(c), Some((now, before))) => {
+                assert_eq!((now.center, now.wait, now.after), (c, d.here, 0.0), "#{id}");
+                assert!(!now.done && before.iter().all(|v| v.done), "#{id}");
+            }
+            (ItemPlace::Service(c) | ItemPlace::Blocked(c), Some((now, before))) => {
+                assert_eq!(now.center, c, "#{id}");
+                assert!((now.wait + now.after - d.here).abs() < 1e-9, "#{id}");
+                assert!(!now.done && before.iter().all(|v| v.done), "#{id}");
+            }
+            (p, v) => panic!("#{id} at {p:?} with visits {v:?}"),
+        }
         for (a, ok) in [
             (Action::Expedite { item: id }, d.expedite.is_ok()),
             (Action::Refuse { item: id }, d.refuse.is_ok()),

@@ -29,7 +29,7 @@ pub use dist::Dist;
 pub use engine::{
     Activity, BoardView, CenterView, CommandError, Footprint, ImprovementView, ItemDetail,
     ItemPlace, ItemView, Job, JobKind, JobView, Outage, OutageCause, OutagePhase, OutageState,
-    PostmortemState, SimTime, Simulation, WorkerView,
+    PostmortemState, SimTime, Simulation, Visit, WorkerView,
 };
 pub use error::{InputError, RunError};
 pub use level::{Calendar, Culture, Level, ReleaseRule, Risk, WorkType};

@@ -17,7 +17,7 @@ use crate::game::board::{
 };
 use crate::game::screens::play::SelectedOutage;
 use crate::game::theme;
-use crate::sim::{Action, Activity, ItemPlace, Simulation, WorkType};
+use crate::sim::{Action, Activity, ItemDetail, ItemPlace, Simulation, WorkType};
 
 /// What the overlay reads and writes of the board's state.
 pub(crate) struct BoardState<'a> {
@@ -210,6 +210,7 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
         theme::hours(Some(d.age)),
         theme::hours(Some(d.here))
     ));
+    waits(ui, &d, &names);
     let mut flags = Vec::new();
     if d.item.expedited {
         flags.push("expedited".to_string());
@@ -246,6 +247,43 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
             out.push(Action::Refuse { item: id });
         }
     });
+}
+
+/// Where the item's time went so far: the backlog, then at each center of its route its
+/// queue wait and the time after service began (service, and blocked downstream), the
+/// current center bracketed as in the route.
+fn waits(ui: &mut egui::Ui, d: &ItemDetail, names: &[&str]) {
+    egui::Grid::new(("item-waits", d.item.id))
+        .num_columns(3)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            ui.colored_label(theme::MUTED, "");
+            ui.colored_label(theme::MUTED, "queue wait");
+            ui.colored_label(theme::MUTED, "in service, blocked");
+            ui.end_row();
+            ui.label(if d.place == ItemPlace::Backlog {
+                "[Backlog]"
+            } else {
+                "Backlog"
+            });
+            ui.label(theme::hours(Some(d.in_backlog)));
+            ui.label("");
+            ui.end_row();
+            for v in &d.visits {
+                if v.done {
+                    ui.label(names[v.center]);
+                } else {
+                    ui.label(format!("[{}]", names[v.center]));
+                }
+                ui.label(theme::hours(Some(v.wait)));
+                ui.label(if v.after > 0.0 || v.done {
+                    theme::hours(Some(v.after))
+                } else {
+                    "—".to_string()
+                });
+                ui.end_row();
+            }
+        });
 }
 
 /// The centers' display names, in level order.

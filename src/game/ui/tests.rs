@@ -188,6 +188,7 @@ fn triage_sends_the_outage_to_the_chosen_worker() {
 
 /// The board's inspector: an item waiting in a queue may be expedited but not refused (the
 /// button is greyed out), one in the backlog may be refused; the buttons send the commands.
+/// Its waits name where it is now.
 #[test]
 fn the_item_inspector_expedites_and_refuses_where_the_core_allows() {
     // Held work waits in the backlog; released, it queues at the centers.
@@ -219,6 +220,14 @@ fn the_item_inspector_expedites_and_refuses_where_the_core_allows() {
                 panel,
             );
         h.run();
+        // Where its time went: a row for the backlog, and the center it waits at now
+        // bracketed, as in the route.
+        let here = match h.state().session.sim.item_detail(id).unwrap().visits.last() {
+            Some(v) => format!("[{}]", h.state().session.sim.level().centers[v.center].name),
+            None => "[Backlog]".to_string(),
+        };
+        h.get_by_label(&here);
+        assert_eq!(refusable, here == "[Backlog]", "#{id}");
         let refuse = h.get(By::new().role(Role::Button).label_contains("Refuse"));
         assert_eq!(refuse.accesskit_node().is_disabled(), !refusable, "#{id}");
         if refusable {

@@ -250,11 +250,16 @@ impl Simulation {
     }
 
     pub(super) fn record_service_start(&mut self, slot: usize, c: usize) {
-        let wait = self.now - self.item(slot).entered_center_at;
+        let now = self.now;
+        let wait = now - self.item(slot).entered_center_at;
         let s = &mut self.centers[c].stats;
         s.started += 1;
         s.sum_wait += wait;
-        self.item_mut(slot).place = Place::Service(c);
+        let it = self.item_mut(slot);
+        it.place = Place::Service(c);
+        if let Some(stay) = it.stays.last_mut() {
+            stay.started = Some(now);
+        }
     }
 
     /// The center whose waiting work worker `w` should take next: among centers the worker

@@ -8,7 +8,7 @@
 //! (blocking after service), until room appears. After its last step it departs and earns
 //! its value. Skipped steps and expedited items are part of the flow too.
 
-use super::{EventKind, Item, Place, SimTime, Simulation};
+use super::{EventKind, Item, Place, SimTime, Simulation, Stay};
 use crate::sim::level::Risk;
 use crate::sim::rules;
 
@@ -70,6 +70,7 @@ impl Simulation {
         it.step = 0;
         it.arrived_at = self.now;
         it.entered_center_at = self.now;
+        it.stays.clear();
         it.place = Place::Backlog;
         it.expedited = false;
         it.off_board = false;
@@ -183,6 +184,12 @@ impl Simulation {
         }
         let it = self.item_mut(slot);
         it.entered_center_at = now;
+        it.stays.push(Stay {
+            center: c,
+            entered: now,
+            started: None,
+            left: None,
+        });
         if deploy && self.needs_approval(slot) {
             self.item_mut(slot).place = Place::Approval(c);
             self.enqueue(slot, c, true);
@@ -230,7 +237,12 @@ impl Simulation {
     /// Records the item leaving center `c` (after `touch` and after it was taken out of the
     /// center's lists).
     pub(super) fn leave_center(&mut self, slot: usize, c: usize) {
-        let sojourn = self.now - self.item(slot).entered_center_at;
+        let now = self.now;
+        let it = self.item_mut(slot);
+        if let Some(stay) = it.stays.last_mut() {
+            stay.left = Some(now);
+        }
+        let sojourn = now - it.entered_center_at;
         let s = &mut self.centers[c].stats;
         s.completions += 1;
         s.sum_sojourn += sojourn;

@@ -63,10 +63,12 @@ pub use commands::{CommandError, Policy};
 pub use history::{CenterCounts, Completion, DeployRecord, TimeUse};
 pub use improvements::{ImprovementView, Job, JobKind, JobView};
 pub use incidents::{Outage, OutageCause, OutagePhase, OutageState, PostmortemState};
-pub use views::{Activity, BoardView, CenterView, ItemDetail, ItemPlace, ItemView, WorkerView};
+pub use views::{
+    Activity, BoardView, CenterView, ItemDetail, ItemPlace, ItemView, Visit, WorkerView,
+};
 
 use event::{Event, EventKind};
-use model::{CenterState, Item, Place, Task, TaskKind, WorkerState};
+use model::{CenterState, Item, Place, Stay, Task, TaskKind, WorkerState};
 
 /// Sim time in working minutes since the start of the run.
 pub type SimTime = f64;

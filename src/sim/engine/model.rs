@@ -19,6 +19,18 @@ pub(super) enum Place {
     Outbox(usize),
 }
 
+/// One stay of an item at a work center (for the inspector's waits; no rule reads it).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stay {
+    pub(super) center: usize,
+    /// Sim minute it entered the center (its queue, or the change board's list).
+    pub(super) entered: SimTime,
+    /// Sim minute its service began, if it has.
+    pub(super) started: Option<SimTime>,
+    /// Sim minute it left the center, if it has.
+    pub(super) left: Option<SimTime>,
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct Item {
     pub(super) id: u64,
@@ -31,6 +43,9 @@ pub(super) struct Item {
     pub(super) efforts: Vec<f64>,
     pub(super) arrived_at: SimTime,
     pub(super) entered_center_at: SimTime,
+    /// Its stays at the centers of its route so far, in order (cleared on arrival; the
+    /// slot's capacity is kept for the next item).
+    pub(super) stays: Vec<Stay>,
     pub(super) place: Place,
     pub(super) risk: Risk,
     /// Index into the level's systems.
@@ -57,6 +72,7 @@ impl Item {
             efforts: Vec::new(),
             arrived_at: 0.0,
             entered_center_at: 0.0,
+            stays: Vec::new(),
             place: Place::Backlog,
             risk: Risk::Standard,
             system: 0,

@@ -154,6 +154,13 @@ pub struct ItemDetail {
     /// Sim minutes since it entered its current center (for the backlog: since it arrived):
     /// its wait there so far, or its time in service.
     pub here: f64,
+    /// Sim minutes it spent in the backlog before its release (so far, if it is there).
+    /// With [`visits`](Self::visits) it makes up its age: `age = in_backlog + Σ (wait +
+    /// after)`, as an item moves from one place to the next at one instant.
+    pub in_backlog: f64,
+    /// Its visits to the centers of its route so far, in order, the current one last
+    /// (empty in the backlog).
+    pub visits: Vec<Visit>,
     /// Sim minute it is due, if it has a due date.
     pub due_at: Option<SimTime>,
     /// Whether [`Action::Expedite`] would be accepted now, or why not (the same checks as
@@ -162,6 +169,24 @@ pub struct ItemDetail {
     /// Whether [`Action::Refuse`] would be accepted now, or why not (the same checks as
     /// the command).
     pub refuse: Result<(), String>,
+}
+
+/// An item's visit to one work center, sim minutes (so far, while it is there).
+///
+/// `wait + after` is the visit's sojourn (time in the center), the quantity whose mean over
+/// a center's completions is its W in Little's law (L = λW).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Visit {
+    /// The center (index into the level's centers).
+    pub center: usize,
+    /// Queue wait: from entering the center (its queue, or at the deploy step the change
+    /// board's list) until its service began, or until now if it has not begun.
+    pub wait: f64,
+    /// From its service beginning until it left the center (service, and blocked time when
+    /// the next center had no room), or until now if it is still there; 0 while waiting.
+    pub after: f64,
+    /// Whether it has left the center.
+    pub done: bool,
 }
 
 impl Simulation {
@@ -197,6 +222,20 @@ impl Simulation {
                 } else {
                     it.entered_center_at
                 },
+            in_backlog: it.stays.first().map_or(self.now, |s| s.entered) - it.arrived_at,
+            visits: it
+                .stays
+                .iter()
+                .map(|s| {
+                    let started = s.started.unwrap_or(self.now);
+                    Visit {
+                        center: s.center,
+                        wait: started - s.entered,
+                        after: s.left.unwrap_or(self.now) - started,
+                        done: s.left.is_some(),
+                    }
+                })
+                .collect(),
             due_at: it.due_at,
             expedite: open(Action::Expedite { item: id }).and(self.expedite_arg(id).map(|_| ())),
             refuse: open(Action::Refuse { item: id }).and(self.refuse_arg(id).map(|_| ())),
