@@ -481,14 +481,19 @@ fn a_new_window_or_text_size_puts_the_sprites_at_the_new_places_and_sizes() {
     for (id, p) in alarm_places(&mut app, window) {
         assert!(p.distance(want[&id]) < 0.01, "outage #{id}: alarm at {p}");
     }
-    let token = app
+    let layout = app
         .world()
         .resource::<BoardScene>()
         .scene
         .layout
-        .as_ref()
-        .expect("laid out")
-        .token;
+        .clone()
+        .expect("laid out");
+    let token = layout.token;
+    assert!(
+        layout.scale > 1.4,
+        "the board grew with the text: {}",
+        layout.scale
+    );
     let mut q = app.world_mut().query_filtered::<&Sprite, With<Token>>();
     let sizes: Vec<Vec2> = q.iter(app.world()).filter_map(|s| s.custom_size).collect();
     assert!(!sizes.is_empty());
@@ -498,6 +503,6 @@ fn a_new_window_or_text_size_puts_the_sprites_at_the_new_places_and_sizes() {
     );
     let mut q = app.world_mut().query_filtered::<&Sprite, With<Alarm>>();
     for s in q.iter(app.world()) {
-        assert_eq!(s.custom_size, Some(Vec2::splat(22.0 * 1.5)));
+        assert_eq!(s.custom_size, Some(Vec2::splat(22.0 * layout.scale)));
     }
 }

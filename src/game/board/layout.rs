@@ -13,6 +13,37 @@ pub const TOKEN_GAP: f32 = 3.0;
 pub const PERSON: Vec2 = Vec2::new(16.0, 24.0);
 /// A center's column narrower than this (at scale 1) wraps the board onto two rows.
 const MIN_COLUMN: f32 = 140.0;
+/// Padding inside a card, at scale 1, logical pixels.
+const PAD: f32 = 6.0;
+/// Height of a label line over an area (the queue's, the change board's), at scale 1.
+const LABEL: f32 = 14.0;
+/// Gap between cards, and between the cards and the systems' band, at scale 1.
+const GAP: f32 = 14.0;
+/// Height of the production systems' band, at scale 1.
+const BAND: f32 = 66.0;
+/// Heights of a center card's fixed parts at scale 1, top to bottom, logical pixels: the
+/// header, the gauge, a gap, the desk (two rows of servers), the staff (a figure and its
+/// name), the outbox (a row of tokens).
+const PARTS: [f32; 6] = [
+    34.0,
+    6.0,
+    4.0,
+    2.0 * (TOKEN + TOKEN_GAP) + 6.0,
+    PERSON.y + 12.0,
+    TOKEN + 6.0,
+];
+/// The height a center's card needs at scale 1: its padding, its fixed parts, and a
+/// labelled queue of two rows. A card shorter than this at the player's text size makes
+/// the board smaller (see [`layout`]).
+const MIN_CARD: f32 = 2.0 * PAD
+    + PARTS[0]
+    + PARTS[1]
+    + PARTS[2]
+    + PARTS[3]
+    + PARTS[4]
+    + PARTS[5]
+    + LABEL
+    + 2.0 * (TOKEN + TOKEN_GAP);
 
 /// What a column of the board holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +84,8 @@ pub struct Column {
 pub struct Layout {
     /// The area it fills.
     pub area: Rect,
-    /// Scale factor (the player's text size: egui's zoom).
+    /// Scale factor: the player's text size (egui's zoom), or less where the board would
+    /// not fit at it (its text is drawn at this scale too).
     pub scale: f32,
     /// Token edge and the grid's cell, logical pixels.
     pub token: f32,
@@ -112,32 +144,43 @@ impl Layout {
 /// centers, done) and `systems` production systems (0: no outage band).
 ///
 /// The columns share the width, the backlog and done at 0.7 of a center's share; when a
-/// center's column would be narrower than 140 px × scale, they wrap onto two rows. Every
-/// part has a non-negative size however small the area, so a tiny window degrades (tokens
-/// collapse into counted stacks) instead of failing.
+/// center's column would be narrower than 140 px × scale, they wrap onto two rows (of more
+/// than three columns). Where a card would be shorter than its parts and two rows of queue
+/// need, the whole board is drawn at a smaller scale, on the one or two rows that allow the
+/// larger one. Every part has a non-negative size however small the area, so a tiny window
+/// degrades (tokens collapse into counted stacks) instead of failing.
 pub fn layout(area: Rect, scale: f32, columns: &[ColumnKind], systems: usize) -> Layout {
-    let s = scale.max(0.1);
-    let token = TOKEN * s;
-    let cell = (TOKEN + TOKEN_GAP) * s;
-    let person = PERSON * s;
-    let gap = 14.0 * s;
-    let band = if systems > 0 { 66.0 * s } else { 0.0 };
-    let stations = Rect::from_corners(
-        area.min,
-        Vec2::new(area.max.x, (area.max.y - band - gap).max(area.min.y)),
-    );
-
     let weight = |k: &ColumnKind| match k {
         ColumnKind::Center { .. } => 1.0,
         _ => 0.7,
     };
     let total: f32 = columns.iter().map(weight).sum::<f32>().max(0.7);
-    let unit_one = (stations.width() - gap * (columns.len().saturating_sub(1)) as f32) / total;
-    let rows = if unit_one < MIN_COLUMN * s && columns.len() > 3 {
-        2
+    let n = columns.len().max(1) as f32;
+    let band_1 = if systems > 0 { BAND } else { 0.0 };
+    // The largest scale (up to the player's) at which `rows` rows of cards are tall
+    // enough: the area's height holds the rows, the gaps and the band, all in proportion.
+    let tall = |rows: f32| area.height() / (MIN_CARD * rows + GAP * rows + band_1);
+    // One row: also wide enough for its columns, if it could wrap (three columns or fewer
+    // never wrap, and the width does not bound their scale).
+    let can_wrap = columns.len() > 3;
+    let one = if can_wrap {
+        tall(1.0).min(area.width() / (MIN_COLUMN * total + GAP * (n - 1.0)))
     } else {
-        1
+        tall(1.0)
     };
+    let two = tall(2.0);
+    let wrap = can_wrap && one < scale.min(two);
+    let s = scale.min(if wrap { two } else { one }).max(0.1);
+    let token = TOKEN * s;
+    let cell = (TOKEN + TOKEN_GAP) * s;
+    let person = PERSON * s;
+    let gap = GAP * s;
+    let band = band_1 * s;
+    let stations = Rect::from_corners(
+        area.min,
+        Vec2::new(area.max.x, (area.max.y - band - gap).max(area.min.y)),
+    );
+    let rows = if wrap { 2 } else { 1 };
     let per_row = columns.len().div_ceil(rows).max(1);
     let row_h = ((stations.height() - gap * (rows - 1) as f32) / rows as f32).max(0.0);
 
@@ -190,7 +233,7 @@ pub fn layout(area: Rect, scale: f32, columns: &[ColumnKind], systems: usize) ->
 
 /// One column's parts, top to bottom, inside `card`.
 fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
-    let pad = 6.0 * s;
+    let pad = PAD * s;
     let inner = Rect::new(
         card.min.x + pad,
         card.min.y + pad,
@@ -204,23 +247,54 @@ fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
         y = (y + h).min(inner.max.y);
         Rect::new(inner.min.x, top, inner.max.x, y)
     };
-    let header = take(34.0 * s);
+    let header = take(PARTS[0] * s);
     let empty = Rect::new(inner.min.x, inner.min.y, inner.min.x, inner.min.y);
     match kind {
         ColumnKind::Center { approval } => {
-            let gauge = take(6.0 * s);
-            take(4.0 * s);
-            let desk = take(2.0 * (token + 3.0 * s) + 6.0 * s);
-            let staff = take(PERSON.y * s + 12.0 * s);
-            let outbox = take(token + 6.0 * s);
-            let approval = if approval {
-                take(14.0 * s);
-                take(2.0 * (token + 3.0 * s) + 4.0 * s)
-            } else {
-                empty
+            let gauge = take(PARTS[1] * s);
+            take(PARTS[2] * s);
+            let desk = take(PARTS[3] * s);
+            let staff = take(PARTS[4] * s);
+            let outbox = take(PARTS[5] * s);
+            let label = LABEL * s;
+            let cell = token + TOKEN_GAP * s;
+            let approval_h = 2.0 * cell + 4.0 * s;
+            // The deploy step: the change board's area above its queue while the queue keeps
+            // two rows of tokens under it; in a short card, side by side, the queue on the
+            // right, so the forming batch never loses its place.
+            let rest = take(f32::INFINITY);
+            // Takes `h` off the top of `r` (never past its bottom): (the top, what is left).
+            let cut = |r: Rect, h: f32| {
+                let y = (r.min.y + h).min(r.max.y);
+                (
+                    Rect::new(r.min.x, r.min.y, r.max.x, y),
+                    Rect::new(r.min.x, y, r.max.x, r.max.y),
+                )
             };
-            take(14.0 * s);
-            let queue = take(f32::INFINITY);
+            let (approval, queue) = if !approval {
+                (empty, cut(rest, label).1)
+            } else if rest.height() >= 2.0 * label + approval_h + 2.0 * cell {
+                let (a, below) = cut(cut(rest, label).1, approval_h);
+                (a, cut(below, label).1)
+            } else {
+                let both = cut(rest, label).1;
+                let mid = both.center().x;
+                let half_gap = 3.0 * s;
+                (
+                    Rect::new(
+                        both.min.x,
+                        both.min.y,
+                        (mid - half_gap).max(both.min.x),
+                        both.max.y,
+                    ),
+                    Rect::new(
+                        (mid + half_gap).min(both.max.x),
+                        both.min.y,
+                        both.max.x,
+                        both.max.y,
+                    ),
+                )
+            };
             Column {
                 kind,
                 card,
@@ -281,7 +355,9 @@ mod tests {
             let l = layout(area, scale, &phoenix_like(), 3);
             for c in &l.columns {
                 assert!(inside(area, c.card), "{w}x{h}: {c:?}");
-                for part in [c.header, c.gauge, c.desk, c.staff, c.outbox, c.queue] {
+                for part in [
+                    c.header, c.gauge, c.desk, c.staff, c.outbox, c.approval, c.queue,
+                ] {
                     assert!(inside(c.card, part), "{w}x{h}: {part:?} outside {c:?}");
                 }
             }
@@ -299,6 +375,56 @@ mod tests {
                     assert!(s.intersect(c.card).is_empty());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_card_keeps_its_queue_and_the_deploy_step_its_change_board_at_every_size() {
+        // Phoenix's shape (backlog, four centers, the deploy step last, done) in the board
+        // area the play screen leaves: under about 150 px of HUD and legend (at the text
+        // size), beside a 330 px controls panel. At 1024×640 the columns wrap and the cards
+        // are short: the change board and the forming batch sit side by side there. At
+        // 1280×720 with 1.6× text the cards would be too short: the board is drawn smaller.
+        let mut kinds = vec![ColumnKind::Backlog];
+        kinds.extend((0..3).map(|_| ColumnKind::Center { approval: false }));
+        kinds.push(ColumnKind::Center { approval: true });
+        kinds.push(ColumnKind::Done);
+        for (w, h, scale) in [
+            (1024.0, 640.0, 1.0),
+            (1280.0, 720.0, 1.0),
+            (1920.0, 1080.0, 1.0),
+            (3840.0, 2160.0, 2.0),
+            (1280.0, 720.0, 1.6),
+            (1024.0, 640.0, 1.25),
+        ] {
+            let area = Rect::new(0.0, 150.0 * scale, w - 330.0 * scale, h);
+            let l = layout(area, scale, &kinds, 3);
+            assert!(l.scale <= scale, "{w}x{h} at {scale}: {}", l.scale);
+            for c in &l.columns[1..4] {
+                assert!(
+                    c.queue.height() >= 2.0 * l.cell - 1e-3,
+                    "{w}x{h} at {scale}: queue {:?} at scale {}",
+                    c.queue,
+                    l.scale
+                );
+            }
+            let deploy = &l.columns[4];
+            let (a, q) = (l.grid(deploy.approval), l.grid(deploy.queue));
+            assert!(
+                deploy.approval.height() >= l.cell && deploy.queue.height() >= l.cell,
+                "{w}x{h} at {scale}: change board {a:?}, queue {q:?}"
+            );
+            assert!(a.columns() >= 3 && q.columns() >= 3, "{w}x{h} at {scale}");
+            assert!(deploy.approval.intersect(deploy.queue).is_empty());
+        }
+        // Where it fits, the board keeps the player's text size.
+        for (w, h, scale) in [
+            (1280.0, 720.0, 1.0),
+            (1920.0, 1080.0, 1.0),
+            (3840.0, 2160.0, 2.0),
+        ] {
+            let area = Rect::new(0.0, 150.0 * scale, w - 330.0 * scale, h);
+            assert_eq!(layout(area, scale, &kinds, 3).scale, scale, "{w}x{h}");
         }
     }
 

@@ -93,6 +93,12 @@ pub(crate) fn show(
     ui.allocate_rect(rest, egui::Sense::hover());
 
     let painter = ui.painter_at(rest);
+    // Where the board is drawn smaller than the text size (to fit), so is its text.
+    let fit = board
+        .scene
+        .layout
+        .as_ref()
+        .map_or(1.0, |l| (l.scale / zoom).min(1.0));
     for l in &board.scene.labels {
         let pos = egui::pos2(l.pos.x / zoom, l.pos.y / zoom);
         let align = match l.anchor {
@@ -103,7 +109,7 @@ pub(crate) fn show(
             pos,
             align,
             &l.text,
-            egui::FontId::proportional(l.size),
+            egui::FontId::proportional(l.size * fit),
             l.color,
         );
     }
