@@ -21,11 +21,11 @@ use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use bevy_egui::egui;
 
-use super::{BoardScene, BoardSource, BoardTarget};
+use super::{BoardScene, BoardTarget};
 use crate::game::progress::SavedProgress;
-use crate::game::screens::play::SelectedOutage;
+use crate::game::screens::play::{self, SelectedOutage};
 use crate::game::session::{Session, StartLevel};
-use crate::game::ui::{board, controls, hud, root_ui};
+use crate::game::ui::{board, root_ui};
 
 /// Figures of one measured series, milliseconds per frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -158,45 +158,19 @@ pub fn run(
             let scene = &world.resource::<BoardScene>().scene;
             ctx.run_ui(raw(), |ui| {
                 let ctx = ui.ctx().clone();
-                let mut root = root_ui(&ctx);
-                let (mut clicks, mut download, mut charts, mut help) =
-                    (Vec::new(), false, false, false);
-                let mut out = Vec::new();
-                egui::Panel::top("hud").show(&mut root, |ui| {
-                    hud::show(
-                        ui,
-                        session,
-                        &mut clicks,
-                        &mut download,
-                        &mut charts,
-                        &mut help,
-                    )
-                });
-                egui::Panel::right("controls")
-                    .resizable(false)
-                    .default_size(290.0)
-                    .show(&mut root, |ui| {
-                        controls::show(ui, session, &mut selected, &mut out)
-                    });
-                egui::CentralPanel::default()
-                    .frame(egui::Frame::NONE)
-                    .show(&mut root, |ui| {
-                        board::show(
-                            ui,
-                            &session.sim,
-                            session.paused,
-                            BoardSource::Session,
-                            board::BoardState {
-                                scene,
-                                target: &mut target,
-                                pointer: &mut pointer,
-                                selection: &mut selection,
-                                hover: None,
-                            },
-                            &mut selected,
-                            &mut out,
-                        )
-                    });
+                play::panels(
+                    &mut root_ui(&ctx),
+                    session,
+                    &mut selected,
+                    board::BoardState {
+                        scene,
+                        target: &mut target,
+                        pointer: &mut pointer,
+                        selection: &mut selection,
+                        hover: None,
+                    },
+                    &mut play::PlayAsks::default(),
+                );
             })
         };
         let t1 = Instant::now();

@@ -258,42 +258,30 @@ fn play_screen(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
-    let mut root = root_ui(ctx);
-    let mut out = Vec::new();
-    let mut clicks = Vec::new();
-    let mut download = false;
-    egui::Panel::top("hud").show(&mut root, |ui| {
-        hud::show(
-            ui,
-            &session,
-            &mut clicks,
-            &mut download,
-            &mut live.open,
-            &mut help.0,
-        )
-    });
+    let mut asks = PlayAsks {
+        charts: live.open,
+        help: help.0,
+        ..default()
+    };
+    panels(
+        &mut root_ui(ctx),
+        &session,
+        &mut selected,
+        board_params.state(),
+        &mut asks,
+    );
+    let PlayAsks {
+        time: clicks,
+        download,
+        charts,
+        help: help_open,
+        orders: out,
+    } = asks;
+    live.open = charts;
+    help.0 = help_open;
     if live.open {
         live_charts(ctx, &session, &mut live);
     }
-    egui::Panel::right("controls")
-        .resizable(false)
-        .default_size(290.0)
-        .show(&mut root, |ui| {
-            controls::show(ui, &session, &mut selected, &mut out)
-        });
-    egui::CentralPanel::default()
-        .frame(egui::Frame::central_panel(&ctx.global_style()).fill(egui::Color32::TRANSPARENT))
-        .show(&mut root, |ui| {
-            board::show(
-                ui,
-                &session.sim,
-                session.paused,
-                BoardSource::Session,
-                board_params.state(),
-                &mut selected,
-                &mut out,
-            )
-        });
     if let Some(mut hints) = hints
         && let Some(&first) = hints.due.first()
     {
@@ -330,6 +318,63 @@ fn play_screen(
         output.time.write(c);
     }
     Ok(())
+}
+
+/// What the player asked for in the play screen's panels this frame.
+#[derive(Debug, Default)]
+pub(crate) struct PlayAsks {
+    /// Clock controls (pause, speed).
+    pub time: Vec<TimeControl>,
+    /// Download the run file.
+    pub download: bool,
+    /// Whether the live charts window is open (in: as it is; out: as asked).
+    pub charts: bool,
+    /// Whether the help overlay is open (in and out, as `charts`).
+    pub help: bool,
+    /// Commands for the run.
+    pub orders: Vec<crate::sim::Action>,
+}
+
+/// The play screen's panels in `root`: the HUD on top, the decisions on the right and the
+/// board (its text, its inspector and hover figures) in the transparent middle, over the
+/// sprites. The screen and the frame-time harness (`board::probe`) both lay it out here.
+pub(crate) fn panels(
+    root: &mut egui::Ui,
+    session: &Session,
+    selected: &mut SelectedOutage,
+    board: board::BoardState,
+    asks: &mut PlayAsks,
+) {
+    egui::Panel::top("hud").show(root, |ui| {
+        hud::show(
+            ui,
+            session,
+            &mut asks.time,
+            &mut asks.download,
+            &mut asks.charts,
+            &mut asks.help,
+        )
+    });
+    egui::Panel::right("controls")
+        .resizable(false)
+        .default_size(290.0)
+        .show(root, |ui| {
+            controls::show(ui, session, selected, &mut asks.orders)
+        });
+    let style = root.ctx().global_style();
+    egui::CentralPanel::default()
+        .frame(egui::Frame::central_panel(&style).fill(egui::Color32::TRANSPARENT))
+        .show(root, |ui| {
+            board::show(
+                ui,
+                &session.sim,
+                session.paused,
+                BoardSource::Session,
+                board,
+                selected,
+                &mut asks.orders,
+            )
+        });
 }
 
 /// The live charts window: cumulative flow, lead time, utilization vs wait, as of the last
