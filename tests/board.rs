@@ -8,14 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use bevy::camera::NormalizedRenderTarget;
+use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
-use bevy::input::{ButtonState, InputPlugin};
 use bevy::picking::backend::HitData;
 use bevy::picking::events::{Click, Out, Over, Pointer};
 use bevy::picking::pointer::{Location, PointerButton, PointerId};
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 use flowkata::game;
 use flowkata::game::board::sprites::{Alarm, Glide, MarkSprite, Token};
 use flowkata::game::board::{
@@ -28,17 +26,7 @@ use flowkata::sim::{Action, Assignee, ItemPlace, Simulation};
 
 /// The logic plugins with a board placed as a 1280×720 window would place it.
 fn app(level: &str, seed: u64) -> App {
-    let mut app = App::new();
-    app.insert_resource(SavedProgress::in_memory());
-    app.add_plugins((
-        MinimalPlugins,
-        StatesPlugin,
-        InputPlugin,
-        game::logic_plugin,
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        100,
-    )));
+    let mut app = game::headless_app(SavedProgress::in_memory(), Duration::from_millis(100));
     app.update();
     app.world_mut().write_message(StartLevel {
         level: level.into(),

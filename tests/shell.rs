@@ -8,7 +8,6 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::input::{ButtonState, InputPlugin};
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 use flowkata::game::progress::SavedProgress;
 use flowkata::game::screens::Screen;
 use flowkata::game::session::{
@@ -24,17 +23,7 @@ fn app() -> App {
 /// The logic plugins over `saved`, progress kept in memory: a test never touches the
 /// player's saved progress.
 fn app_with(saved: SavedProgress) -> App {
-    let mut app = App::new();
-    app.insert_resource(saved);
-    app.add_plugins((
-        MinimalPlugins,
-        StatesPlugin,
-        InputPlugin,
-        game::logic_plugin,
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        100,
-    )));
+    let mut app = game::headless_app(saved, Duration::from_millis(100));
     app.update();
     app
 }

@@ -46,6 +46,24 @@ pub enum AppSystems {
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PausableSystems;
 
+/// The game without a window or a GPU: `MinimalPlugins`, states, input and
+/// [`logic_plugin`], over `saved` (use [`progress::SavedProgress::in_memory`] so as never
+/// to touch a player's saved progress), its clock advancing `frame` of time per update,
+/// whatever the machine's speed. Not updated yet: add plugins, then update. The headless
+/// tests and the frame-time harness (`board::probe`) build on it.
+pub fn headless_app(saved: progress::SavedProgress, frame: std::time::Duration) -> App {
+    let mut app = App::new();
+    app.insert_resource(saved)
+        .add_plugins((
+            MinimalPlugins,
+            bevy::state::app::StatesPlugin,
+            bevy::input::InputPlugin,
+            logic_plugin,
+        ))
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(frame));
+    app
+}
+
 /// Everything that runs without a window or a GPU: screens, the session, input, launch
 /// options and the board's sprites. The headless tests add only this, on top of `MinimalPlugins`, `StatesPlugin`
 /// and `InputPlugin`.

@@ -15,10 +15,7 @@
 use std::time::{Duration, Instant};
 
 use bevy::diagnostic::{DiagnosticsPlugin, DiagnosticsStore};
-use bevy::input::InputPlugin;
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 use bevy_egui::egui;
 
 use super::{BoardScene, BoardTarget};
@@ -88,18 +85,9 @@ pub fn run(
     frames: usize,
     (width, height): (f32, f32),
 ) -> Result<ProbeReport, String> {
-    let mut app = App::new();
-    app.insert_resource(SavedProgress::in_memory());
-    app.add_plugins((
-        MinimalPlugins,
-        StatesPlugin,
-        InputPlugin,
-        DiagnosticsPlugin,
-        crate::game::logic_plugin,
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_micros(
-        16_667,
-    )));
+    let mut app =
+        crate::game::headless_app(SavedProgress::in_memory(), Duration::from_micros(16_667));
+    app.add_plugins(DiagnosticsPlugin);
     app.update();
     app.world_mut().write_message(StartLevel {
         level: String::new(),
