@@ -13,6 +13,8 @@ pub const TOKEN_GAP: f32 = 3.0;
 pub const PERSON: Vec2 = Vec2::new(16.0, 24.0);
 /// A center's column narrower than this (at scale 1) wraps the board onto two rows.
 const MIN_COLUMN: f32 = 140.0;
+/// The cell of the token grids at scale 1 (a token and its gap), logical pixels.
+const CELL: f32 = TOKEN + TOKEN_GAP;
 /// Padding inside a card, at scale 1, logical pixels.
 const PAD: f32 = 6.0;
 /// Height of a label line over an area (the queue's, the change board's), at scale 1.
@@ -28,7 +30,7 @@ const PARTS: [f32; 6] = [
     34.0,
     6.0,
     4.0,
-    2.0 * (TOKEN + TOKEN_GAP) + 6.0,
+    2.0 * CELL + 6.0,
     PERSON.y + 12.0,
     TOKEN + 6.0,
 ];
@@ -43,7 +45,7 @@ const MIN_CARD: f32 = 2.0 * PAD
     + PARTS[4]
     + PARTS[5]
     + LABEL
-    + 2.0 * (TOKEN + TOKEN_GAP);
+    + 2.0 * CELL;
 
 /// What a column of the board holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +174,7 @@ pub fn layout(area: Rect, scale: f32, columns: &[ColumnKind], systems: usize) ->
     let wrap = can_wrap && one < scale.min(two);
     let s = scale.min(if wrap { two } else { one }).max(0.1);
     let token = TOKEN * s;
-    let cell = (TOKEN + TOKEN_GAP) * s;
+    let cell = CELL * s;
     let person = PERSON * s;
     let gap = GAP * s;
     let band = band_1 * s;
@@ -193,7 +195,7 @@ pub fn layout(area: Rect, scale: f32, columns: &[ColumnKind], systems: usize) ->
         for kind in chunk {
             let w = unit * weight(kind);
             let card = Rect::new(x, y0, x + w, y0 + row_h);
-            out.push(column(*kind, card, s, token));
+            out.push(column(*kind, card, s));
             x += w + gap;
         }
     }
@@ -231,8 +233,17 @@ pub fn layout(area: Rect, scale: f32, columns: &[ColumnKind], systems: usize) ->
     }
 }
 
+/// Splits `h` off the top of `r`, never past its bottom: (the top, what is left).
+fn cut(r: Rect, h: f32) -> (Rect, Rect) {
+    let y = (r.min.y + h).min(r.max.y);
+    (
+        Rect::new(r.min.x, r.min.y, r.max.x, y),
+        Rect::new(r.min.x, y, r.max.x, r.max.y),
+    )
+}
+
 /// One column's parts, top to bottom, inside `card`.
-fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
+fn column(kind: ColumnKind, card: Rect, s: f32) -> Column {
     let pad = PAD * s;
     let inner = Rect::new(
         card.min.x + pad,
@@ -240,12 +251,12 @@ fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
         (card.max.x - pad).max(card.min.x + pad),
         (card.max.y - pad).max(card.min.y + pad),
     );
-    let mut y = inner.min.y;
-    // Takes `h` off the top of what is left (never past the bottom).
+    let mut rest = inner;
+    // Takes `h` off the top of what is left.
     let mut take = |h: f32| {
-        let top = y.min(inner.max.y);
-        y = (y + h).min(inner.max.y);
-        Rect::new(inner.min.x, top, inner.max.x, y)
+        let (top, below) = cut(rest, h);
+        rest = below;
+        top
     };
     let header = take(PARTS[0] * s);
     let empty = Rect::new(inner.min.x, inner.min.y, inner.min.x, inner.min.y);
@@ -257,20 +268,11 @@ fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
             let staff = take(PARTS[4] * s);
             let outbox = take(PARTS[5] * s);
             let label = LABEL * s;
-            let cell = token + TOKEN_GAP * s;
+            let cell = CELL * s;
             let approval_h = 2.0 * cell + 4.0 * s;
             // The deploy step: the change board's area above its queue while the queue keeps
             // two rows of tokens under it; in a short card, side by side, the queue on the
             // right, so the forming batch never loses its place.
-            let rest = take(f32::INFINITY);
-            // Takes `h` off the top of `r` (never past its bottom): (the top, what is left).
-            let cut = |r: Rect, h: f32| {
-                let y = (r.min.y + h).min(r.max.y);
-                (
-                    Rect::new(r.min.x, r.min.y, r.max.x, y),
-                    Rect::new(r.min.x, y, r.max.x, r.max.y),
-                )
-            };
             let (approval, queue) = if !approval {
                 (empty, cut(rest, label).1)
             } else if rest.height() >= 2.0 * label + approval_h + 2.0 * cell {
@@ -325,13 +327,25 @@ fn column(kind: ColumnKind, card: Rect, s: f32, token: f32) -> Column {
 mod tests {
     use super::*;
 
-    fn phoenix_like() -> Vec<ColumnKind> {
+    /// The backlog, `centers` work centers, the deploy step and done.
+    fn stream(centers: usize) -> Vec<ColumnKind> {
         let mut c = vec![ColumnKind::Backlog];
-        c.extend((0..5).map(|_| ColumnKind::Center { approval: false }));
+        c.extend((0..centers).map(|_| ColumnKind::Center { approval: false }));
         c.push(ColumnKind::Center { approval: true });
         c.push(ColumnKind::Done);
         c
     }
+
+    /// The window sizes the game must serve (width, height, text size): a small laptop,
+    /// 720p and 1080p, a 4K projector at 2×, and large text on small windows.
+    const WINDOWS: [(f32, f32, f32); 6] = [
+        (1024.0, 640.0, 1.0),
+        (1280.0, 720.0, 1.0),
+        (1920.0, 1080.0, 1.0),
+        (3840.0, 2160.0, 2.0),
+        (1280.0, 720.0, 1.6),
+        (1024.0, 640.0, 1.25),
+    ];
 
     fn inside(outer: Rect, inner: Rect) -> bool {
         inner.min.x >= outer.min.x - 1e-3
@@ -344,15 +358,9 @@ mod tests {
     fn every_part_lies_inside_the_area_and_columns_do_not_overlap() {
         // The board's area at the window sizes the game must serve (less the HUD and the
         // controls panel), at normal and projector text sizes.
-        for (w, h, scale) in [
-            (1024.0, 640.0, 1.0),
-            (1280.0, 720.0, 1.0),
-            (1920.0, 1080.0, 1.0),
-            (3840.0, 2160.0, 2.0),
-            (1280.0, 720.0, 1.6),
-        ] {
+        for (w, h, scale) in WINDOWS {
             let area = Rect::new(0.0, 40.0 * scale, w - 300.0 * scale, h);
-            let l = layout(area, scale, &phoenix_like(), 3);
+            let l = layout(area, scale, &stream(5), 3);
             for c in &l.columns {
                 assert!(inside(area, c.card), "{w}x{h}: {c:?}");
                 for part in [
@@ -385,18 +393,8 @@ mod tests {
         // size), beside a 330 px controls panel. At 1024×640 the columns wrap and the cards
         // are short: the change board and the forming batch sit side by side there. At
         // 1280×720 with 1.6× text the cards would be too short: the board is drawn smaller.
-        let mut kinds = vec![ColumnKind::Backlog];
-        kinds.extend((0..3).map(|_| ColumnKind::Center { approval: false }));
-        kinds.push(ColumnKind::Center { approval: true });
-        kinds.push(ColumnKind::Done);
-        for (w, h, scale) in [
-            (1024.0, 640.0, 1.0),
-            (1280.0, 720.0, 1.0),
-            (1920.0, 1080.0, 1.0),
-            (3840.0, 2160.0, 2.0),
-            (1280.0, 720.0, 1.6),
-            (1024.0, 640.0, 1.25),
-        ] {
+        let kinds = stream(3);
+        for (w, h, scale) in WINDOWS {
             let area = Rect::new(0.0, 150.0 * scale, w - 330.0 * scale, h);
             let l = layout(area, scale, &kinds, 3);
             assert!(l.scale <= scale, "{w}x{h} at {scale}: {}", l.scale);
@@ -430,7 +428,7 @@ mod tests {
 
     #[test]
     fn a_narrow_window_wraps_onto_two_rows_and_a_wide_one_keeps_one() {
-        let kinds = phoenix_like();
+        let kinds = stream(5);
         let narrow = layout(Rect::new(0.0, 0.0, 730.0, 560.0), 1.0, &kinds, 3);
         let rows = |l: &Layout| {
             let mut ys: Vec<i32> = l.columns.iter().map(|c| c.card.min.y as i32).collect();
@@ -464,7 +462,7 @@ mod tests {
 
     #[test]
     fn a_tiny_area_still_lays_out_without_negative_sizes() {
-        let l = layout(Rect::new(0.0, 0.0, 40.0, 30.0), 1.0, &phoenix_like(), 2);
+        let l = layout(Rect::new(0.0, 0.0, 40.0, 30.0), 1.0, &stream(5), 2);
         for c in &l.columns {
             for part in [c.card, c.header, c.desk, c.queue] {
                 assert!(part.width() >= 0.0 && part.height() >= 0.0, "{part:?}");

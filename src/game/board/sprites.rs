@@ -21,6 +21,8 @@ use crate::sim::WorkType;
 /// takes for [`GLIDE_SIM_MINUTES`] at the current speed, within these bounds, so the
 /// board keeps pace with the run at every speed without ever changing it.
 pub const GLIDE_SECONDS: (f32, f32) = (0.12, 0.6);
+/// How long a new alarm flashes (shrinking from large) before it pulses, real seconds.
+const ALARM_FLASH: f32 = 0.6;
 /// Sim minutes a move on the board stands for (see [`GLIDE_SECONDS`]).
 pub const GLIDE_SIM_MINUTES: f32 = 4.0;
 
@@ -483,7 +485,7 @@ pub(super) fn follow_scene(
                     Alarm {
                         outage: a.id,
                         // Made again for a new text size: no second flash.
-                        born: if in_place { now - 1.0 } else { now },
+                        born: if in_place { now - ALARM_FLASH } else { now },
                     },
                     Sprite {
                         image: images.triangle.clone(),
@@ -707,8 +709,6 @@ fn spawn_token(
     id
 }
 
-/// Moves everything along its glide, pulses the alarms, scatters debris, and despawns
-/// tokens that have left.
 /// Rings the selected item's token, or else the selected outage's alarm.
 #[allow(clippy::type_complexity)]
 pub(super) fn place_halo(
@@ -741,6 +741,8 @@ pub(super) fn place_halo(
     }
 }
 
+/// Moves everything along its glide, pulses the alarms, scatters debris, and despawns
+/// tokens that have left.
 #[allow(clippy::type_complexity)]
 pub(super) fn animate(
     mut commands: Commands,
@@ -771,9 +773,9 @@ pub(super) fn animate(
     }
     for (a, mut tf) in &mut alarms {
         let age = now - a.born;
-        // A flash when raised (large, shrinking for 0.6 s), then a steady pulse.
-        let s = if age < 0.6 {
-            2.6 - 1.6 * age / 0.6
+        // A flash when raised (large, shrinking), then a steady pulse.
+        let s = if age < ALARM_FLASH {
+            2.6 - 1.6 * age / ALARM_FLASH
         } else {
             1.0 + 0.18 * (age * 6.0).sin()
         };
