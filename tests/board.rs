@@ -76,6 +76,16 @@ fn tokens(app: &mut App) -> BTreeMap<u64, (Entity, Glide, Vec3)> {
         .collect()
 }
 
+/// Plays on, 20 sim minutes at a time, to the first moment with an open outage.
+fn to_an_outage(app: &mut App) {
+    let mut t = sim(app).now();
+    while sim(app).open_outages().next().is_none() {
+        t += 20.0;
+        assert!(t < sim(app).end(), "an outage during the run");
+        advance(app, t);
+    }
+}
+
 fn advance(app: &mut App, to: f64) {
     app.world_mut().resource_mut::<Session>().sim.advance_to(to);
     frame(app);
@@ -293,14 +303,8 @@ fn arrow_keys_walk_the_items_and_x_refuses_one_in_the_backlog() {
 
 #[test]
 fn clicking_an_alarm_selects_its_outage_and_shift_digit_triages_it() {
-    // The outages level: find a moment with an open outage.
     let mut app = app("outages", 2);
-    let mut t = 0.0;
-    while sim(&app).open_outages().next().is_none() {
-        t += 20.0;
-        assert!(t < sim(&app).end(), "an outage during the run");
-        advance(&mut app, t);
-    }
+    to_an_outage(&mut app);
     let open: Vec<u64> = sim(&app).open_outages().map(|o| o.id).collect();
     let mut q = app.world_mut().query::<(Entity, &Alarm)>();
     let alarms: Vec<(Entity, u64)> = q.iter(app.world()).map(|(e, a)| (e, a.outage)).collect();
@@ -448,12 +452,7 @@ fn an_alarm_stands_where_the_scene_puts_it_as_outages_come_and_go() {
 #[test]
 fn a_new_window_or_text_size_puts_the_sprites_at_the_new_places_and_sizes() {
     let mut app = app("outages", 2);
-    let mut t = 0.0;
-    while sim(&app).open_outages().next().is_none() {
-        t += 20.0;
-        assert!(t < sim(&app).end(), "an outage during the run");
-        advance(&mut app, t);
-    }
+    to_an_outage(&mut app);
     // The window grows to 1920×1080 and the text to 1.5×, as on a projector.
     let window = Vec2::new(1920.0, 1080.0);
     {

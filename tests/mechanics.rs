@@ -348,7 +348,7 @@ fn an_items_waits_agree_with_its_moves_seen_minute_by_minute() {
             ItemPlace::Service(c) | ItemPlace::Blocked(c) => (Some(c), true),
         };
         if let Some(c) = center {
-            if seen.last().is_none_or(|s| s.0 != c || s.3.is_some()) {
+            if seen.last().is_none_or(|s| s.0 != c) {
                 if let Some(prev) = seen.last_mut() {
                     prev.3.get_or_insert(t);
                 }
