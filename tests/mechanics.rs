@@ -301,6 +301,66 @@ fn batch_size_sets_how_many_changes_each_deploy_releases() {
     assert_eq!(one.run.deploys, 47);
 }
 
+/// One rule decides whether a batch fits a center (`rules::batch_fits`): a level may not set
+/// a WIP limit below its deploy batch, and a player may not set a batch above it; the batch
+/// control offers exactly the sizes the command accepts. Before
+/// the rule was shared, `SetBatchSize` checked only the buffer, so a batch of 8 behind a WIP
+/// limit of 4 was accepted and the deploy step never deployed again.
+#[test]
+fn a_batch_that_could_never_fill_is_refused_by_the_level_and_by_the_command() {
+    let src = |wip: u32| {
+        format!(
+            r#"Level(
+        id: "d", title: "t", days: 1,
+        centers: [(id: "deploy", name: "Deploy", wip_limit: {wip}, deploy: (batch_size: 2, setup: Fixed(1.0), failure_probability: 0.0))],
+        workers: [(name: "W", skills: {{"deploy": 1.0}})],
+        arrivals: [(name: "c", work_type: Change, interarrival: Fixed(10.0), route: [(center: "deploy")])],
+    )"#
+        )
+    };
+    let err = Level::parse("test.ron", &src(1)).unwrap_err().to_string();
+    assert!(
+        err.contains("centers[0].wip_limit") && err.contains("would never fill a batch"),
+        "{err}"
+    );
+
+    let mut sim = Simulation::new(level(&src(4)), 1);
+    assert_eq!(sim.batch_sizes(0), Some(1..=4));
+    let err = sim
+        .apply(Action::SetBatchSize {
+            size: 8,
+            center: None,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("a WIP limit of 4 below the batch size (8) would never fill a batch"),
+        "{err}"
+    );
+    sim.apply(Action::SetBatchSize {
+        size: 4,
+        center: None,
+    })
+    .unwrap();
+    assert_eq!(sim.batch_sizes(0), Some(1..=4));
+    let sizes = sim.batch_sizes(0).unwrap();
+    for size in [*sizes.start(), *sizes.end()] {
+        assert!(
+            sim.clone()
+                .apply(Action::SetBatchSize { size, center: None })
+                .is_ok()
+        );
+    }
+    let above = *sizes.end() + 1;
+    assert!(
+        sim.apply(Action::SetBatchSize {
+            size: above,
+            center: None
+        })
+        .is_err()
+    );
+}
+
 /// The board's inspector: `item_detail` puts each item where the views list it, with its
 /// route from the level and its age since arrival, and says expedite or refuse would be
 /// accepted exactly when the command is (checked by applying it to a copy of the run).

@@ -58,6 +58,64 @@ pub const BATCH_SIZE: Bounds<u32> = Bounds {
     unit: "items",
 };
 
+/// Why a batch of a given size can never form at a center: the center's WIP limit or its
+/// buffer holds fewer items than one batch ([`batch_fits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchMisfit {
+    /// The WIP limit (items) is below the batch size (items).
+    WipLimit { limit: u32, batch: u32 },
+    /// The drum-buffer-rope buffer (items) is below the batch size (items).
+    Buffer { buffer: u32, batch: u32 },
+}
+
+impl BatchMisfit {
+    /// The level field that holds the number below the batch size: `wip_limit` or `buffer`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            BatchMisfit::WipLimit { .. } => "wip_limit",
+            BatchMisfit::Buffer { .. } => "buffer",
+        }
+    }
+}
+
+impl Display for BatchMisfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchMisfit::WipLimit { limit, batch } => write!(
+                f,
+                "a WIP limit of {limit} below the batch size ({batch}) would never fill a batch"
+            ),
+            BatchMisfit::Buffer { buffer, batch } => write!(
+                f,
+                "a buffer of {buffer} below the batch size ({batch}) would never fill a batch"
+            ),
+        }
+    }
+}
+
+/// Whether a batch of `batch` items fits a center with this WIP limit and buffer (items;
+/// `None` for none): a batch forms only when that many items can wait together, so a limit
+/// or a buffer below the batch size would stop the center for good. The one rule behind
+/// level validation, `SetBatchSize` and the batch control's range
+/// ([`crate::sim::Simulation::batch_sizes`]). (`SetWipLimit` refuses every limit at a batch
+/// center: its batch size governs it.)
+///
+/// # Errors
+/// The first number that is too small: the WIP limit, then the buffer.
+pub fn batch_fits(
+    batch: u32,
+    wip_limit: Option<u32>,
+    buffer: Option<u32>,
+) -> Result<(), BatchMisfit> {
+    if let Some(limit) = wip_limit.filter(|&w| w < batch) {
+        return Err(BatchMisfit::WipLimit { limit, batch });
+    }
+    if let Some(buffer) = buffer.filter(|&b| b < batch) {
+        return Err(BatchMisfit::Buffer { buffer, batch });
+    }
+    Ok(())
+}
+
 /// WIP limit of a center, items (level and command). At least 1: a limit of 0 would stop
 /// the center for good.
 pub const WIP_LIMIT: Bounds<u32> = Bounds {
@@ -222,3 +280,23 @@ pub const EVENT_BUDGET_FLOOR: u64 = 1_000_000;
 /// Most goals a level's challenge may state: one to three keep a challenge readable (the
 /// HUD shows each one).
 pub const MAX_GOALS: usize = 3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_fits_when_the_limit_and_the_buffer_each_hold_it() {
+        assert_eq!(batch_fits(4, None, None), Ok(()));
+        assert_eq!(batch_fits(4, Some(4), Some(4)), Ok(()));
+        let wip = batch_fits(4, Some(3), Some(1)).unwrap_err();
+        assert_eq!(wip, BatchMisfit::WipLimit { limit: 3, batch: 4 });
+        assert_eq!(wip.field(), "wip_limit");
+        let buffer = batch_fits(4, Some(9), Some(2)).unwrap_err();
+        assert_eq!(buffer.field(), "buffer");
+        assert_eq!(
+            buffer.to_string(),
+            "a buffer of 2 below the batch size (4) would never fill a batch"
+        );
+    }
+}

@@ -27,8 +27,16 @@ pub const RUN_KIND: &str = "flowkata-run";
 pub const RUN_FORMAT_VERSION: u32 = 2;
 
 /// The version of the engine: bumped whenever a change alters what a level and seed
-/// produce, so that a run file from another engine is reported as such, never as tampered.
-pub const ENGINE_VERSION: u32 = 1;
+/// produce, or refuses a command an older engine accepted, so that a run file from another
+/// engine is reported as such, never as tampered. The golden runs in `tests/golden/` pin it:
+/// `tests/golden.rs` fails when a shipped level and seed replay differently, and says to
+/// bump this and regenerate them (`cargo xtask golden`, docs/runs.md).
+///
+/// - 1: the first engine with run files.
+/// - 2: one rule for whether a batch fits a center (`rules::batch_fits`): `SetBatchSize`
+///   refuses a batch above the center's WIP limit (version 1 accepted it, and the center
+///   never filled a batch again). No shipped level and seed replays differently.
+pub const ENGINE_VERSION: u32 = 2;
 
 /// The level a run was played on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -67,9 +67,11 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
     assert.ok(Number.isFinite(end.score));
     // Same level, seed and (empty) command log as the native run xtask made with flowkata-cli:
     // the browser's run must be the same, bit for bit.
-    if (process.env.FLOWKATA_EXPECTED_HASH) {
-      assert.equal(end.stateHash, process.env.FLOWKATA_EXPECTED_HASH, "wasm and native runs differ");
-    }
+    // The native hash is required: without it this test would prove nothing about wasm.
+    const expectedHash = process.env.FLOWKATA_EXPECTED_HASH;
+    assert.match(expectedHash ?? "", /^[0-9a-f]{64}$/,
+      "FLOWKATA_EXPECTED_HASH (the native state hash of phoenix, seed 3) is missing: run the browser tests through `cargo xtask test`");
+    assert.equal(end.stateHash, expectedHash, "wasm and native runs differ");
     await play.page.screenshot({ path: join(SHOTS, "debrief.png") });
     assert.deepEqual(play.problems, { pageErrors: [], foreignRequests: [] });
   } finally {

@@ -10,6 +10,8 @@
 //! - `cargo xtask test`: every test: the core without Bevy, the whole crate with the shell,
 //!   clippy and rustdoc with warnings as errors, fmt, then the web bundle (the wasm build) in
 //!   headless Chromium.
+//! - `cargo xtask golden`: writes the golden run files of `tests/golden/` anew with the
+//!   current engine (after a change that bumps `ENGINE_VERSION`; see docs/runs.md).
 //! - `cargo xtask setup`: installs the prerequisites (wasm target, Chromium, npm packages).
 //! - `cargo xtask peer`: the peer comparison: the same M/M/1 model (λ = 0.9, μ = 1, about one
 //!   million customers) in SimPy and in flowkata, in seven interleaved pairs: customers per
@@ -61,11 +63,12 @@ fn main() -> Result<()> {
             dist(&out)
         }
         Some("setup") => setup(),
+        Some("golden") => golden(),
         Some("test") => test(),
         Some("peer") => peer(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--host IP] [--port N] [--release] | build-web [--release] | dist [--out DIR] | test | setup | peer>"
+                "usage: cargo xtask <serve [--host IP] [--port N] [--release] | build-web [--release] | dist [--out DIR] | test | golden | setup | peer>"
             );
             std::process::exit(2);
         }
@@ -521,6 +524,84 @@ fn write_test_runs(dir: &Path) -> Result<()> {
 }
 
 /// `cargo run` of `flowkata-cli` natively, without Bevy; its arguments follow.
+/// The seeds every shipped level's golden runs are played on.
+const GOLDEN_SEEDS: [u64; 2] = [1, 7];
+
+/// `golden`: writes `tests/golden/` anew: for every level in `levels/`, its good policy
+/// (`tests/policies/LEVEL-good.ron`; a sandbox without one, no commands) played to the end
+/// on each of [`GOLDEN_SEEDS`], and one drill (first-day, two rounds of half a day, refusing
+/// the favours). `tests/golden/previous-engine/` is left as it is: it keeps a run of an older
+/// engine, for the test that such a run is reported as another engine's.
+fn golden() -> Result<()> {
+    let dir = root().join("tests/golden");
+    std::fs::create_dir_all(&dir)?;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    let mut levels: Vec<String> = std::fs::read_dir(root().join("levels"))?
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+        .collect();
+    levels.sort();
+    let policies = root().join("tests/policies");
+    let mut written = 0;
+    for level in &levels {
+        let policy = policies.join(format!("{level}-good.ron"));
+        let (name, commands) = if policy.is_file() {
+            ("good", Some(policy))
+        } else {
+            ("none", None)
+        };
+        for seed in GOLDEN_SEEDS {
+            let file = dir.join(format!("{level}-{name}-seed{seed}.json"));
+            let mut c = flowkata_cli();
+            c.args([
+                "run",
+                level,
+                "--seed",
+                &seed.to_string(),
+                "--team",
+                "golden",
+            ])
+            .arg("--save-run")
+            .arg(&file)
+            .stdout(std::process::Stdio::null());
+            if let Some(p) = &commands {
+                c.arg("--commands").arg(p);
+            }
+            run(&mut c)?;
+            written += 1;
+        }
+    }
+    let refuse = root().join("target/golden-refuse.ron");
+    std::fs::create_dir_all(root().join("target"))?;
+    std::fs::write(
+        &refuse,
+        "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
+    )?;
+    run(flowkata_cli()
+        .args([
+            "run",
+            "first-day",
+            "--seed",
+            "1",
+            "--rounds",
+            "2",
+            "--round-days",
+            "0.5",
+        ])
+        .args(["--team", "golden", "--commands"])
+        .arg(&refuse)
+        .arg("--save-run")
+        .arg(dir.join("first-day-drill-seed1.json"))
+        .stdout(std::process::Stdio::null()))?;
+    written += 1;
+    println!("{written} golden runs written to {}", dir.display());
+    Ok(())
+}
+
 fn flowkata_cli() -> Command {
     let mut c = cargo();
     c.args([

@@ -221,8 +221,10 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         ui.separator();
         ui.label("Batch sizes");
         for (i, c) in centers.iter().enumerate() {
-            let Some(mut size) = c.batch else { continue };
-            let slider = egui::Slider::new(&mut size, rules::BATCH_SIZE.range())
+            let (Some(mut size), Some(sizes)) = (c.batch, sim.batch_sizes(i)) else {
+                continue;
+            };
+            let slider = egui::Slider::new(&mut size, sizes)
                 .logarithmic(true)
                 .text(&c.name);
             if committed(&ui.add(slider)) {

@@ -220,6 +220,19 @@ impl Simulation {
         }
     }
 
+    /// The batch sizes center `c` accepts now, items: from [`rules::BATCH_SIZE`]'s minimum
+    /// to the largest batch that fits its WIP limit and buffer ([`rules::batch_fits`]);
+    /// `None` when the center does not work in batches. The batch control offers this range.
+    pub fn batch_sizes(&self, c: usize) -> Option<std::ops::RangeInclusive<u32>> {
+        let center = self.centers.get(c)?;
+        center.batch?;
+        let max = [center.wip_limit, center.buffer]
+            .into_iter()
+            .flatten()
+            .fold(rules::BATCH_SIZE.max, u32::min);
+        Some(rules::BATCH_SIZE.min..=max.max(rules::BATCH_SIZE.min))
+    }
+
     /// The command `SetBatchSize`: sets the batch size of a batch center or (no center named) of the deploy step.
     pub(super) fn set_batch_size(
         &mut self,
@@ -239,13 +252,8 @@ impl Simulation {
         rules::BATCH_SIZE
             .check(*size)
             .map_err(|e| format!("batch size {e}"))?;
-        if let Some(b) = self.centers[c].buffer
-            && b < *size
-        {
-            return Err(format!(
-                "the buffer ({b}) would never hold a batch of {size}"
-            ));
-        }
+        rules::batch_fits(*size, self.centers[c].wip_limit, self.centers[c].buffer)
+            .map_err(|misfit| misfit.to_string())?;
         self.centers[c].batch = Some(*size);
         Ok(())
     }

@@ -165,17 +165,6 @@ impl Level {
                 }
                 (None, Some(d)) => {
                     c.bounds(f("deploy.batch_size"), d.batch_size, rules::BATCH_SIZE)?;
-                    if let Some(w) = center.wip_limit
-                        && w < d.batch_size
-                    {
-                        return Err(c.err(
-                            f("wip_limit"),
-                            format!(
-                                "a deploy center's WIP limit ({w}) below its batch size ({}) would never fill a batch",
-                                d.batch_size
-                            ),
-                        ));
-                    }
                     c.dist(f("deploy.setup"), &d.setup)?;
                     c.range(f("deploy.per_item"), d.per_item, 0.0, rules::MAX_DURATION)?;
                     if !(0.0..=1.0).contains(&d.failure_probability) {
@@ -192,30 +181,14 @@ impl Level {
                 (Some(b), None) => {
                     c.bounds(f("batch.size"), b.size, rules::BATCH_SIZE)?;
                     c.dist(f("batch.setup"), &b.setup)?;
-                    if let Some(w) = center.wip_limit
-                        && w < b.size
-                    {
-                        return Err(c.err(
-                            f("wip_limit"),
-                            format!(
-                                "a WIP limit ({w}) below the batch size ({}) would never fill a batch",
-                                b.size
-                            ),
-                        ));
-                    }
                     Some(b.size)
                 }
                 (None, None) => None,
             };
-            if let (Some(buf), Some(size)) = (center.buffer, batch)
-                && buf < size
+            if let Some(size) = batch
+                && let Err(misfit) = rules::batch_fits(size, center.wip_limit, center.buffer)
             {
-                return Err(c.err(
-                    f("buffer"),
-                    format!(
-                        "a buffer of {buf} below the batch size ({size}) would never fill a batch"
-                    ),
-                ));
+                return Err(c.err(f(misfit.field()), misfit.to_string()));
             }
             if center.skippable && center.deploy.is_some() {
                 return Err(c.err(
