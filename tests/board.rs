@@ -20,8 +20,8 @@ use flowkata::game::board::{
     BoardHover, BoardPointer, BoardScene, BoardSelection, BoardTarget, Hover,
 };
 use flowkata::game::progress::SavedProgress;
-use flowkata::game::screens::play::SelectedOutage;
 use flowkata::game::session::{Session, StartLevel};
+use flowkata::game::state::SelectedOutage;
 use flowkata::sim::{Action, Assignee, ItemPlace, Simulation};
 
 /// The logic plugins with a board placed as a 1280×720 window would place it.

@@ -252,7 +252,7 @@ fn phoenix_decisions_from_the_controls_reach_the_simulation() {
 /// play, the debrief still shows the session, and the title screen ends it.
 #[test]
 fn each_screen_cleans_up_what_it_owns() {
-    use flowkata::game::screens::play::SelectedOutage;
+    use flowkata::game::state::SelectedOutage;
     let mut app = app();
     assert!(app.world().get_resource::<SelectedOutage>().is_none());
     start(&mut app, "brent", 1);

@@ -9,8 +9,8 @@ use bevy::prelude::*;
 
 use super::board::{BoardScene, BoardSelection};
 use super::screens::Screen;
-use super::screens::play::SelectedOutage;
 use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
+use super::state::SelectedOutage;
 use crate::sim::{Action, Assignee};
 
 /// The digit keys 1–9 in order: speeds in play, tabs on the debrief.

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod runs;
 pub mod screens;
 pub mod session;
+pub mod state;
 pub mod theme;
 pub mod ui;
 pub mod web;

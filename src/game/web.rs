@@ -45,7 +45,7 @@ fn publish_page_state(
         Option<Res<crate::game::board::BoardScene>>,
         Option<Res<crate::game::board::BoardSelection>>,
         Option<Res<bevy::diagnostic::DiagnosticsStore>>,
-        Option<Res<crate::game::screens::play::SelectedOutage>>,
+        Option<Res<crate::game::state::SelectedOutage>>,
         Option<Res<crate::game::board::BoardPointer>>,
         Option<Res<crate::game::input::UiHasKeyboardFocus>>,
     ),

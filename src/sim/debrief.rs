@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::dora;
 use super::engine::{OutageCause, SimTime, Simulation};
 use super::level::WorkType;
-use super::replicate::nearest_rank;
+use super::metrics::nearest_rank;
 
 // ----- the cumulative flow diagram -------------------------------------------------------
 

@@ -9,6 +9,7 @@
 //! t(0.975, R − 1) · s / √R, with s the sample standard deviation (Student's t; the
 //! replications are independent and identically distributed by construction).
 
+pub use super::metrics::{nearest_rank, nearest_rank_quantiles};
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -34,22 +35,6 @@ fn splitmix64(x: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// The nearest-rank `p`-quantile (0 < p ≤ 1) of `sorted` (ascending, not empty): the value
-/// at rank ⌈p·n⌉ (Hyndman and Fan, "Sample quantiles in statistical packages", 1996, the
-/// inverse of the empirical distribution).
-pub fn nearest_rank(sorted: &[f64], p: f64) -> f64 {
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-/// The nearest-rank quantiles of `xs` (not empty, any order) at each of `ps`
-/// ([`nearest_rank`]).
-pub fn nearest_rank_quantiles<const N: usize>(xs: &[f64], ps: [f64; N]) -> [f64; N] {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    ps.map(|p| nearest_rank(&sorted, p))
 }
 
 /// The mean of one metric over the replications, and the half-width of its 95% confidence

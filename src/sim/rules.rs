@@ -51,6 +51,11 @@ impl<T: PartialOrd + Copy + Display + std::fmt::Debug> Bounds<T> {
     }
 }
 
+/// How often the engine samples the run (a [`crate::sim::Sample`] for the charts) and
+/// updates technical debt, sim minutes. Level validation counts these ticks in a run's
+/// event estimate.
+pub const SAMPLE_INTERVAL: f64 = 60.0;
+
 /// Batch size of a batch center or of the deploy step, items (level and command).
 pub const BATCH_SIZE: Bounds<u32> = Bounds {
     min: 1,

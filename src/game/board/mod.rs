@@ -26,8 +26,8 @@ pub mod sprites;
 use crate::game::AppSystems;
 use crate::game::screens::Screen;
 use crate::game::screens::debrief::DebriefViews;
-use crate::game::screens::play::SelectedOutage;
 use crate::game::session::{SIM_MINUTES_PER_SECOND, Session};
+use crate::game::state::SelectedOutage;
 use sprites::{Alarm, Figure, MarkSprite, Token};
 
 /// Which run the board shows.

@@ -20,8 +20,9 @@ use bevy_egui::egui;
 
 use super::{BoardScene, BoardTarget};
 use crate::game::progress::SavedProgress;
-use crate::game::screens::play::{self, SelectedOutage};
+use crate::game::screens::play;
 use crate::game::session::{Session, StartLevel};
+use crate::game::state::SelectedOutage;
 use crate::game::ui::{board, root_ui};
 
 /// Figures of one measured series, milliseconds per frame.

@@ -714,7 +714,7 @@ fn spawn_token(
 pub(super) fn place_halo(
     index: Res<BoardIndex>,
     selection: Res<super::BoardSelection>,
-    outage: Option<Res<crate::game::screens::play::SelectedOutage>>,
+    outage: Option<Res<crate::game::state::SelectedOutage>>,
     targets: Query<&Transform, Without<Halo>>,
     mut halo: Query<(&mut Transform, &mut Visibility), With<Halo>>,
 ) {

@@ -16,9 +16,9 @@ use tracing::{info, warn};
 use super::Screen;
 use crate::game::input::DIGIT_KEYS;
 use crate::game::progress::SavedProgress;
-use crate::game::screens::play::SelectedOutage;
 use crate::game::screens::title::TitleChoices;
 use crate::game::session::{SIM_MINUTES_PER_SECOND, Session, StartLevel};
+use crate::game::state::SelectedOutage;
 use crate::game::ui::{debrief, root_ui};
 use crate::sim::debrief::{
     self as views, CenterWait, Cfd, DoraPoint, LeadScatter, TimeUse, TimelineEvent, WorkerTime,

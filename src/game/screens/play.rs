@@ -13,6 +13,7 @@ use crate::game::progress::SavedProgress;
 use crate::game::screens::title::TitleChoices;
 use crate::game::session::SPEEDS;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
+use crate::game::state::SelectedOutage;
 use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
 use crate::game::ui::{board, controls, hints, hud, root_ui, views};
@@ -49,10 +50,6 @@ impl LiveCharts {
         }
     }
 }
-
-/// Which outage the player has selected on the board for triage.
-#[derive(Resource, Default)]
-pub struct SelectedOutage(pub Option<u64>);
 
 /// The level's hints in this run: the core's watcher, and the hints due and not yet
 /// dismissed (indices into the level's `hints`), oldest first.

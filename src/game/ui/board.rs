@@ -15,7 +15,7 @@ use crate::game::board::{
     BoardHover, BoardPointer, BoardScene, BoardSelection, BoardSource, BoardTarget, Hover,
     scene::LIMIT,
 };
-use crate::game::screens::play::SelectedOutage;
+use crate::game::state::SelectedOutage;
 use crate::game::theme;
 use crate::sim::{Action, Activity, ItemDetail, ItemPlace, Simulation, WorkType};
 

@@ -5,8 +5,8 @@
 
 use bevy_egui::egui;
 
-use crate::game::screens::play::SelectedOutage;
 use crate::game::session::Session;
+use crate::game::state::SelectedOutage;
 use crate::game::theme;
 use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{

@@ -9,10 +9,10 @@ use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use super::{controls, hud, title};
 use crate::game::progress::SavedProgress;
-use crate::game::screens::play::SelectedOutage;
 use crate::game::screens::title::TitleChoices;
 use crate::game::session::StartLevel;
 use crate::game::session::{Session, TimeControl};
+use crate::game::state::SelectedOutage;
 use crate::sim::{Action, Assignee, Level};
 
 /// What a panel test holds: the session it shows and what the player's input produced.

@@ -47,15 +47,15 @@ mod model;
 mod queue;
 mod release;
 mod routing;
+mod stats;
 mod views;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::command::Command;
 use super::error::RunError;
 use super::level::{Level, Risk, WorkType};
-use super::metrics::{CenterStats, RunReport, Sample};
+
 use super::rng::{RandomStream, Stream};
 use super::rules;
 
@@ -69,12 +69,13 @@ pub use views::{
 
 use event::{Event, EventKind};
 use model::{CenterState, Item, Place, Stay, Task, TaskKind, WorkerState};
+pub(crate) use stats::LeadTimes;
+pub use stats::{CenterStats, Sample};
 
 /// Sim time in working minutes since the start of the run.
 pub type SimTime = f64;
 
-/// How often [`Sample`]s of the run are taken and debt is updated, in sim minutes.
-pub const SAMPLE_INTERVAL: SimTime = 60.0;
+pub use crate::sim::rules::SAMPLE_INTERVAL;
 
 /// The event budget of a run of `level` that ends at `end`: [`rules::EVENT_BUDGET_FACTOR`]
 /// times its expected events plus [`rules::EVENT_BUDGET_FLOOR`], at most 10¹² (a run of
@@ -143,6 +144,20 @@ impl Footprint {
     }
 }
 
+/// The engine's part of the state hash, in the order it is hashed (after the report):
+/// see [`Simulation::hash_parts`].
+pub(crate) struct HashParts<'a> {
+    pub events: u64,
+    pub next_item: u64,
+    pub seq: u64,
+    pub rng: Vec<String>,
+    pub outages: &'a [Outage],
+    pub jobs: &'a [Job],
+    pub samples: &'a [Sample],
+    pub debt: f64,
+    pub commands: &'a [Command],
+}
+
 /// Running totals of the run, in the units their names give.
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct Totals {
@@ -151,7 +166,7 @@ pub(crate) struct Totals {
     pub value: f64,
     /// Lead times (arrival to completion) of completed planned items.
     #[serde(skip)]
-    pub lead_times: crate::sim::metrics::LeadTimes,
+    pub lead_times: LeadTimes,
     pub deploys: u64,
     pub failed_deploys: u64,
     pub deployed_items: u64,
@@ -159,7 +174,7 @@ pub(crate) struct Totals {
     pub resolved_cost: f64,
     /// Lead times for changes (arrival to deploy) of deployed items.
     #[serde(skip)]
-    pub change_lead_times: crate::sim::metrics::LeadTimes,
+    pub change_lead_times: LeadTimes,
     /// Sum of recovery times of fixed failed-deploy outages, sim minutes, and their number.
     pub deploy_restore_sum: f64,
     pub deploy_restored: u64,
@@ -578,30 +593,10 @@ impl Simulation {
         self.workers.iter().position(|w| w.name == name)
     }
 
-    /// The final (or current) metrics of the run.
-    pub fn report(&self) -> RunReport {
-        RunReport::of(self)
-    }
-
-    /// A SHA-256 over the run's metrics, the internal counters that any divergence would
-    /// change (events processed, items created, every random stream's position) and the
-    /// command log, as hex. Equal hashes mean the same run, bit for bit, from the same
-    /// commands: a run file's hash also attests its commands, so an edited command that
-    /// happens to change nothing is still caught.
-    pub fn state_hash(&self) -> String {
-        #[derive(Serialize)]
-        struct Digestible<'a> {
-            report: &'a RunReport,
-            events: u64,
-            next_item: u64,
-            seq: u64,
-            rng: Vec<String>,
-            outages: &'a [Outage],
-            jobs: &'a [Job],
-            samples: &'a [Sample],
-            debt: f64,
-            commands: &'a [Command],
-        }
+    /// What the state hash covers besides the report ([`Simulation::state_hash`]): the
+    /// internal counters any divergence would change, every random stream's position (draws
+    /// made), the outages, the improvement jobs, the samples, the debt and the command log.
+    pub(crate) fn hash_parts(&self) -> HashParts<'_> {
         let rng = self
             .arrival_rngs
             .iter()
@@ -614,9 +609,7 @@ impl Simulation {
             ])
             .map(|r| r.draws().to_string())
             .collect();
-        let report = self.report();
-        let d = Digestible {
-            report: &report,
+        HashParts {
             events: self.events_processed,
             next_item: self.next_item_id,
             seq: self.seq,
@@ -626,12 +619,7 @@ impl Simulation {
             samples: &self.samples,
             debt: self.debt.points,
             commands: &self.commands,
-        };
-        let bytes = serde_json::to_vec(&d).expect("state serializes");
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        }
     }
 
     /// Processes every event at or before `t` (clamped to the end of the run) and moves the

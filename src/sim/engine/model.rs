@@ -5,8 +5,8 @@
 use std::collections::VecDeque;
 
 use super::SimTime;
+use super::stats::CenterStats;
 use crate::sim::level::{CenterSpec, Level, OUTAGE_SKILL, Risk, WorkType, WorkerSpec};
-use crate::sim::metrics::CenterStats;
 
 /// Where a work item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

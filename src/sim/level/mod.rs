@@ -12,13 +12,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::challenge::{Goal, HintSpec, Metric, Trigger};
-pub use super::command::Decision;
 use super::dist::Dist;
-pub use super::kata::Drill;
 
+mod decision;
+mod drill;
+mod goals;
 mod load;
 mod validate;
+
+pub use decision::Decision;
+pub use drill::Drill;
+pub use goals::{Goal, HintSpec, Metric, Trigger, Unit};
 
 pub use load::{EMBEDDED, embedded_source};
 
@@ -832,10 +836,7 @@ impl Level {
         if let Some(b) = self.changes.as_ref().and_then(|c| c.board.as_ref()) {
             parts.push(("changes.board.every_days".into(), days / b.every_days));
         }
-        parts.push((
-            "days".into(),
-            duration / crate::sim::engine::SAMPLE_INTERVAL,
-        ));
+        parts.push(("days".into(), duration / crate::sim::rules::SAMPLE_INTERVAL));
         let total = parts.iter().map(|(_, n)| n).sum();
         (total, parts)
     }
