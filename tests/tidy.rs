@@ -135,7 +135,6 @@ fn paths_in(line: &str, here: &[String]) -> Vec<Vec<String>> {
         .iter()
         .filter_map(|k| rest.find(k).map(|i| (i, *k)))
         .min()
-        .map(|(i, k)| (i, k))
     {
         let (start, key) = i;
         let before = rest[..start].chars().last();

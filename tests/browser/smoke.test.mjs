@@ -1,11 +1,20 @@
 // The web bundle in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // `cargo xtask test` builds and serves the bundle and sets FLOWKATA_URL; to run it by hand,
 // start `cargo xtask serve` and run `FLOWKATA_URL=http://127.0.0.1:8080/ npm test` here.
-import { test } from "node:test";
+import { test as nodeTest } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+
+// `cargo xtask test` runs this file in two processes at once, FLOWKATA_BROWSER_HALF=1 and 2:
+// the first runs the tests whose names match FIRST_HALF, the second every other one, so each
+// test runs exactly once. Unset, every test runs.
+const HALF = process.env.FLOWKATA_BROWSER_HALF;
+const FIRST_HALF = /animated board|a level loads|help overlay/;
+function test(name, options, fn) {
+  if (!HALF || (HALF === "1") === FIRST_HALF.test(name)) nodeTest(name, options, fn);
+}
 
 const BASE = process.env.FLOWKATA_URL ?? "http://127.0.0.1:8080/";
 const SHOTS = process.env.FLOWKATA_SHOTS ?? join(import.meta.dirname, "../../target/browser");

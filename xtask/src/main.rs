@@ -384,30 +384,43 @@ fn ensure_npm_packages() -> Result<()> {
 
 fn test() -> Result<()> {
     let started = Instant::now();
-    setup()?;
-    // The core without Bevy: proves it compiles and passes on its own.
-    run(cargo().args([
-        "test",
-        "--no-default-features",
-        "--lib",
-        "--tests",
-        "--bins",
-    ]))?;
-    // Everything, with the Bevy shell (headless plugin tests included).
-    run(cargo().args(["test", "--workspace"]))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run(cargo().args(["fmt", "--all", "--check"]))?;
+    TESTING.store(true, std::sync::atomic::Ordering::Relaxed);
+    stage("setup", setup)?;
+    // Every native test, with the Bevy shell (headless plugin tests included), in the `ci`
+    // profile (Cargo.toml says why). The core's tests are the same with or without the
+    // `game` feature, so they run once, here.
+    stage("native tests", || {
+        run(cargo().args(["test", "--workspace", "--profile", TEST_PROFILE]))
+    })?;
+    stage("clippy", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        // The core without Bevy: it must compile (and pass clippy) on its own. A check, not a
+        // second test build: its tests ran above.
+        run(cargo().args([
+            "clippy",
+            "--no-default-features",
+            "--lib",
+            "--bins",
+            "--tests",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    stage("fmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
     // Rustdoc with warnings as errors: broken intra-doc links and malformed docs fail.
-    run(cargo()
-        .args(["doc", "--workspace", "--no-deps"])
-        .env("RUSTDOCFLAGS", "-D warnings"))?;
+    stage("rustdoc", || {
+        run(cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"))
+    })?;
     // The browser test plays phoenix (every mechanic) with seed 3 and no commands to the end; the native core's
     // state hash for the same run must match the one the page reports.
     let expected_hash = native_state_hash(&["run", "phoenix", "--seed", "3", "--json"])?;
@@ -416,7 +429,36 @@ fn test() -> Result<()> {
     let runs = root().join("target/browser-runs");
     write_test_runs(&runs)?;
     // The web bundle in a real browser.
-    let dir = build_web("web")?;
+    let dir = stage("wasm build", || build_web("web"))?;
+    stage("browser tests", || {
+        browser_tests(&dir, &expected_hash, &runs)
+    })?;
+    eprintln!(
+        "all tests passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The cargo profile of the native tests (Cargo.toml's `[profile.ci]`).
+const TEST_PROFILE: &str = "ci";
+
+/// Runs one stage of `test` and prints how long it took, so CI's log shows each stage's time.
+fn stage<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let started = Instant::now();
+    let out = f()?;
+    eprintln!("stage {name}: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(out)
+}
+
+/// The browser tests run in two halves at once, each in its own node process and Chromium
+/// (`FLOWKATA_BROWSER_HALF`; tests/browser/smoke.test.mjs splits them by name, so each runs
+/// exactly once). Much of a browser test waits on the game's own clock, so two at once
+/// finish sooner even on two cores.
+const BROWSER_HALVES: [&str; 2] = ["1", "2"];
+
+/// Serves `dir` and runs the browser tests against it in two halves at once.
+fn browser_tests(dir: &Path, expected_hash: &str, runs: &Path) -> Result<()> {
     let server = std::sync::Arc::new(
         tiny_http::Server::http("127.0.0.1:0")
             .map_err(|e| anyhow::anyhow!("cannot serve the bundle: {e}"))?,
@@ -426,25 +468,45 @@ fn test() -> Result<()> {
         .to_ip()
         .context("the test server has no IP address")?
         .port();
-    let s = server.clone();
-    let serve_dir = dir.clone();
-    let handle = std::thread::spawn(move || serve_requests(&s, &serve_dir));
-    let result = run(Command::new("node")
-        .args(["--test", "--test-reporter=spec", "smoke.test.mjs"])
-        .current_dir(root().join("tests/browser"))
-        .env("FLOWKATA_URL", format!("http://127.0.0.1:{port}/"))
-        // Screenshots always go to the clone's own target/, wherever CARGO_TARGET_DIR points.
-        .env("FLOWKATA_SHOTS", root().join("target/browser"))
-        .env("CHROMIUM", CHROMIUM)
-        .env("FLOWKATA_EXPECTED_HASH", &expected_hash)
-        .env("FLOWKATA_RUNS", &runs));
-    server.unblock();
-    let _ = handle.join();
-    result?;
-    eprintln!(
-        "all tests passed in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    let serving: Vec<_> = (0..4)
+        .map(|_| {
+            let s = server.clone();
+            let d = dir.to_path_buf();
+            std::thread::spawn(move || serve_requests(&s, &d))
+        })
+        .collect();
+    let node = |half: &str| {
+        let mut c = Command::new("node");
+        c.args(["--test", "--test-reporter=spec", "smoke.test.mjs"])
+            .current_dir(root().join("tests/browser"))
+            .env("FLOWKATA_BROWSER_HALF", half)
+            .env("FLOWKATA_URL", format!("http://127.0.0.1:{port}/"))
+            // Screenshots always go to the clone's own target/, wherever CARGO_TARGET_DIR points.
+            .env("FLOWKATA_SHOTS", root().join("target/browser"))
+            .env("CHROMIUM", CHROMIUM)
+            .env("FLOWKATA_EXPECTED_HASH", expected_hash)
+            .env("FLOWKATA_RUNS", runs);
+        c
+    };
+    let [one, two] = BROWSER_HALVES;
+    let mut first = node(one);
+    let mut second = node(two);
+    eprintln!("$ {first:?} &\n$ {second:?}");
+    let a = first.spawn().context("could not start node")?;
+    let b = second.spawn().context("could not start node")?;
+    let results = [a.wait_with_output(), b.wait_with_output()];
+    for _ in &serving {
+        server.unblock();
+    }
+    for h in serving {
+        let _ = h.join();
+    }
+    for (half, r) in ["first", "second"].iter().zip(results) {
+        let status = r.context("node did not finish")?.status;
+        if !status.success() {
+            bail!("the browser tests' {half} half failed: {status}");
+        }
+    }
     Ok(())
 }
 
@@ -602,18 +664,22 @@ fn golden() -> Result<()> {
     Ok(())
 }
 
+/// `flowkata-cli` run through cargo: in `test`, the binary the native tests built (the
+/// [`TEST_PROFILE`], default features), so nothing is built twice; elsewhere the core alone
+/// (no Bevy to build) in the dev profile.
 fn flowkata_cli() -> Command {
     let mut c = cargo();
-    c.args([
-        "run",
-        "--quiet",
-        "--no-default-features",
-        "--bin",
-        "flowkata-cli",
-        "--",
-    ]);
+    if TESTING.load(std::sync::atomic::Ordering::Relaxed) {
+        c.args(["run", "--quiet", "--profile", TEST_PROFILE]);
+    } else {
+        c.args(["run", "--quiet", "--no-default-features"]);
+    }
+    c.args(["--bin", "flowkata-cli", "--"]);
     c
 }
+
+/// Set while `test` runs: [`flowkata_cli`] then uses the tests' build.
+static TESTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Runs `flowkata-cli` (natively, without Bevy) and returns the `state_hash` of its JSON.
 fn native_state_hash(args: &[&str]) -> Result<String> {
