@@ -487,7 +487,7 @@ fn a_drill_plays_round_by_round_with_its_storyboard() {
             kata::baseline_condition(&level, 42).unwrap()
         } else {
             let d = app.world().resource::<DrillPlay>();
-            kata::condition(&level, None, &d.reports[0])
+            kata::condition(&level, None, &d.run.reports()[0])
         };
         let mut session = app.world_mut().resource_mut::<Session>();
         session.storyboard.as_mut().unwrap().rounds.push(KataRound {
@@ -535,10 +535,10 @@ fn a_drill_plays_round_by_round_with_its_storyboard() {
         .unwrap();
     by_hand.advance_to(end1);
     assert_eq!(result, Some(by_hand.report().run.deploys as f64 / 0.5));
-    assert_eq!(app.world().resource::<DrillPlay>().reviewing, Some(0));
+    assert_eq!(app.world().resource::<DrillPlay>().run.reviewing(), Some(0));
 
     // Review done; plan round 2 with a new batch size (between rounds: allowed).
-    app.world_mut().resource_mut::<DrillPlay>().reviewing = None;
+    app.world_mut().resource_mut::<DrillPlay>().run.end_review();
     app.world_mut()
         .write_message(PlayerCommand(Action::SetBatchSize {
             size: 3,
@@ -572,8 +572,8 @@ fn a_drill_plays_round_by_round_with_its_storyboard() {
         Screen::Play,
         "the last round is reviewed first"
     );
-    assert_eq!(app.world().resource::<DrillPlay>().reviewing, Some(1));
-    app.world_mut().resource_mut::<DrillPlay>().reviewing = None;
+    assert_eq!(app.world().resource::<DrillPlay>().run.reviewing(), Some(1));
+    app.world_mut().resource_mut::<DrillPlay>().run.end_review();
     app.update();
     app.update();
     assert_eq!(screen(&app), Screen::Debrief);

@@ -118,7 +118,8 @@ fn publish_page_state(
         let _ = js_sys::Reflect::set(
             &o,
             &"reviewing".into(),
-            &d.reviewing
+            &d.run
+                .reviewing()
                 .map_or(JsValue::NULL, |r| JsValue::from_f64(r as f64)),
         );
         set("drill", o.into());

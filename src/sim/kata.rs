@@ -251,6 +251,146 @@ pub fn measure_rounds(
     Ok((sim, reports))
 }
 
+/// Where a drill stands: the team plans a round, plays it, reviews its result, and so on
+/// until every round is played and reviewed (the improvement kata's PDCA, one cycle a round).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrillPhase {
+    /// Round `round` (0-based) has no plan yet: the clock stands still.
+    Plan { round: usize },
+    /// Round `round` is under way.
+    Play { round: usize },
+    /// Round `round` was just played: the team reviews its measured result.
+    Review { round: usize },
+    /// Every round is played and reviewed (or the run is not a drill).
+    Done,
+}
+
+/// A drill as it is played: the run's report at each round boundary reached, the round
+/// under review, and the current condition of the round being planned. The shell draws it
+/// and forwards the team's input; the rules (when the clock may move, when a round ends,
+/// what is measured over it) are here, so they are the same live as in a verified replay
+/// ([`measure_rounds`]).
+#[derive(Clone, Debug, Default)]
+pub struct DrillRun {
+    /// The report at the end of each round reached (index k: the end of round k).
+    reports: Vec<RunReport>,
+    /// The round whose result is being reviewed.
+    reviewing: Option<usize>,
+    /// The current condition of the round being planned, measured once per round.
+    current: Option<(usize, Vec<Figure>)>,
+}
+
+impl DrillRun {
+    /// The drill of `sim` as it stands, also for a run resumed mid-way: the boundary
+    /// reports so far, by replay (none when the commands do not replay).
+    pub fn resume(sim: &Simulation) -> DrillRun {
+        let reports = measure_rounds(sim.level(), sim.seed(), sim.commands(), sim.now())
+            .map(|(_, r)| r)
+            .unwrap_or_default();
+        DrillRun {
+            reports,
+            ..DrillRun::default()
+        }
+    }
+
+    /// The run's report at the end of each round reached.
+    pub fn reports(&self) -> &[RunReport] {
+        &self.reports
+    }
+
+    /// The round (0-based) under review, if any.
+    pub fn reviewing(&self) -> Option<usize> {
+        self.reviewing
+    }
+
+    /// Where the drill stands in `sim` with the team's `story`.
+    pub fn phase(&self, sim: &Simulation, story: &Storyboard) -> DrillPhase {
+        let Some(d) = sim.level().drill else {
+            return DrillPhase::Done;
+        };
+        if let Some(round) = self.reviewing {
+            return DrillPhase::Review { round };
+        }
+        if sim.is_finished() {
+            return DrillPhase::Done;
+        }
+        let round = d.round_at(sim.now(), sim.level().calendar.minutes_per_day) as usize;
+        if story.rounds.len() <= round {
+            DrillPhase::Plan { round }
+        } else {
+            DrillPhase::Play { round }
+        }
+    }
+
+    /// How far the clock may move from now toward `target` (sim minutes): `None` while the
+    /// round under way has no plan, else `target` but never past the round's end, so that
+    /// every round ends exactly on its boundary. Without a drill, `target`.
+    pub fn clock_limit(
+        &self,
+        sim: &Simulation,
+        story: Option<&Storyboard>,
+        target: f64,
+    ) -> Option<f64> {
+        let (Some(d), Some(story)) = (sim.level().drill, story) else {
+            return Some(target);
+        };
+        let mpd = sim.level().calendar.minutes_per_day;
+        let k = d.round_at(sim.now(), mpd);
+        (story.rounds.len() > k as usize).then(|| target.min(d.boundary(k + 1, mpd)))
+    }
+
+    /// After the clock moved: when `sim` stands on the end of a round not yet measured, its
+    /// report is kept, the round's result (its target's metric over the round) is written
+    /// into `story`, and the round goes under review. Returns that round (0-based), for the
+    /// shell to pause the clock; `None` otherwise.
+    pub fn after_advance(
+        &mut self,
+        sim: &Simulation,
+        story: Option<&mut Storyboard>,
+    ) -> Option<usize> {
+        let d = sim.level().drill?;
+        let mpd = sim.level().calendar.minutes_per_day;
+        let now = sim.now();
+        let j = (1..=d.rounds).find(|&j| d.boundary(j, mpd) == now)? as usize;
+        if self.reports.len() >= j {
+            return None;
+        }
+        self.reports.push(sim.report());
+        let before = j.checked_sub(2).and_then(|i| self.reports.get(i));
+        let after = &self.reports[j - 1];
+        if let Some(round) = story.and_then(|s| s.rounds.get_mut(j - 1)) {
+            round.result = round.target.metric.over_window(before, after, mpd);
+            self.reviewing = Some(j - 1);
+        }
+        Some(j - 1)
+    }
+
+    /// The team closed the review of the round just played.
+    pub fn end_review(&mut self) {
+        self.reviewing = None;
+    }
+
+    /// The current condition for planning round `round` (0-based): every kata metric
+    /// measured over the previous round, or for the first round over the first round of a
+    /// baseline run with no decisions ([`baseline_condition`]). Measured once per round.
+    pub fn current_condition(&mut self, sim: &Simulation, round: usize) -> &[Figure] {
+        if self.current.as_ref().is_none_or(|(i, _)| *i != round) {
+            let level = sim.level();
+            let figures = if round == 0 {
+                baseline_condition(level, sim.seed()).unwrap_or_default()
+            } else {
+                let before = round.checked_sub(2).and_then(|i| self.reports.get(i));
+                self.reports
+                    .get(round - 1)
+                    .map(|after| condition(level, before, after))
+                    .unwrap_or_default()
+            };
+            self.current = Some((round, figures));
+        }
+        self.current.as_ref().map_or(&[][..], |(_, c)| c.as_slice())
+    }
+}
+
 /// The first storyboard figure that differs from what a replay measures, as (field,
 /// recorded, replayed). `reports[k]` is the report at the end of round k.
 pub fn storyboard_difference(

@@ -18,9 +18,8 @@ use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
 use crate::game::ui::{board, controls, hints, hud, root_ui, views};
 use crate::game::{AppSystems, PausableSystems};
-use crate::sim::RunReport;
 use crate::sim::challenge::HintWatcher;
-use crate::sim::kata::{self, Figure};
+use crate::sim::kata::{self, DrillPhase};
 
 /// The live charts during play (the debrief's first three views, small): whether they show,
 /// which one, and the views as of the last sample (recomputed once per sample, not per
@@ -61,18 +60,15 @@ pub struct Hints {
     pub due: Vec<usize>,
 }
 
-/// A drill in play: the reports at the round boundaries reached, the round being planned,
-/// the round under review, and the round's wall-clock timer.
+/// A drill in play: the core's drill ([`kata::DrillRun`]: its phase, round boundaries and
+/// measurements), the plan form being filled in, and the round's wall-clock timer (real
+/// time, the shell's own).
 #[derive(Resource, Default)]
 pub struct DrillPlay {
-    /// The run's report at the end of each round reached (index k: the end of round k).
-    pub reports: Vec<RunReport>,
+    /// The drill's state in the core.
+    pub run: kata::DrillRun,
     /// The plan being written for the next round.
     pub(crate) plan: RoundPlan,
-    /// The current condition shown in the plan (cached per round).
-    pub current: Option<(usize, Vec<Figure>)>,
-    /// The round (0-based) whose result is being reviewed.
-    pub reviewing: Option<usize>,
     /// When the round under way started, real seconds since start-up.
     pub round_started: Option<f64>,
     /// Whether the round's timer ran out (the rest of it plays at top speed).
@@ -89,13 +85,8 @@ pub(super) fn plugin(app: &mut App) {
                 if let Some(s) = &session
                     && s.storyboard.is_some()
                 {
-                    let sim = &s.sim;
-                    let reports =
-                        kata::measure_rounds(sim.level(), sim.seed(), sim.commands(), sim.now())
-                            .map(|(_, r)| r)
-                            .unwrap_or_default();
                     commands.insert_resource(DrillPlay {
-                        reports,
+                        run: kata::DrillRun::resume(&s.sim),
                         ..Default::default()
                     });
                 }
@@ -154,20 +145,23 @@ pub(super) fn ui_plugin(app: &mut App) {
 ///
 /// In a drill the clock stops at the end of each round, and does not start a round that
 /// has not been planned.
-fn advance_simulation(time: Res<Time>, session: Option<ResMut<Session>>) {
+fn advance_simulation(
+    time: Res<Time>,
+    session: Option<ResMut<Session>>,
+    drill: Option<Res<DrillPlay>>,
+) {
     let Some(mut session) = session else { return };
     let dt = f64::from(time.delta_secs()) * SIM_MINUTES_PER_SECOND * f64::from(session.speed);
-    let now = session.sim.now();
-    let mut target = now + dt;
-    if let (Some(d), Some(story)) = (session.sim.level().drill, &session.storyboard) {
-        let mpd = session.sim.level().calendar.minutes_per_day;
-        let k = d.round_at(now, mpd);
-        if story.rounds.len() <= k as usize {
-            return;
-        }
-        target = target.min(d.boundary(k + 1, mpd));
+    let target = session.sim.now() + dt;
+    let limit = match &drill {
+        Some(d) => d
+            .run
+            .clock_limit(&session.sim, session.storyboard.as_ref(), target),
+        None => Some(target),
+    };
+    if let Some(t) = limit {
+        session.sim.advance_to(t);
     }
-    session.sim.advance_to(target);
 }
 
 /// In a drill: at the end of a round, its result is measured, the game pauses and the
@@ -181,26 +175,12 @@ fn drill_rounds(
     let (Some(mut session), Some(mut drill)) = (session, drill) else {
         return;
     };
-    let Some(d) = session.sim.level().drill else {
-        return;
-    };
-    let mpd = session.sim.level().calendar.minutes_per_day;
-    let now = session.sim.now();
-    let reached = (1..=d.rounds).find(|&j| d.boundary(j, mpd) == now);
-    if let Some(j) = reached
-        && drill.reports.len() < j as usize
+    let session = &mut *session;
+    if drill
+        .run
+        .after_advance(&session.sim, session.storyboard.as_mut())
+        .is_some()
     {
-        let report = session.sim.report();
-        drill.reports.push(report);
-        let j = j as usize;
-        let before = j.checked_sub(2).and_then(|i| drill.reports.get(i));
-        let after = &drill.reports[j - 1];
-        if let Some(story) = session.storyboard.as_mut()
-            && let Some(round) = story.rounds.get_mut(j - 1)
-        {
-            round.result = round.target.metric.over_window(before, after, mpd);
-            drill.reviewing = Some(j - 1);
-        }
         session.paused = true;
         drill.round_started = None;
     }
@@ -221,7 +201,9 @@ fn end_of_level(
     drill: Option<Res<DrillPlay>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if session.is_some_and(|s| s.sim.is_finished()) && drill.is_none_or(|d| d.reviewing.is_none()) {
+    if session.is_some_and(|s| s.sim.is_finished())
+        && drill.is_none_or(|d| d.run.reviewing().is_none())
+    {
         next.set(Screen::Debrief);
     }
 }
@@ -410,60 +392,30 @@ fn live_charts(ctx: &egui::Context, session: &Session, live: &mut LiveCharts) {
 
 /// The drill's windows: the review of the round just played, or the plan of the next.
 fn drill_windows(ctx: &egui::Context, session: &mut Session, drill: &mut DrillPlay, now_real: f64) {
-    let Some(d) = session.sim.level().drill else {
+    let (Some(d), Some(story)) = (session.sim.level().drill, session.storyboard.as_mut()) else {
         return;
     };
-    let mpd = session.sim.level().calendar.minutes_per_day;
-    let now = session.sim.now();
-    if let Some(j) = drill.reviewing {
-        let last = j + 1 == d.rounds as usize;
-        if let Some(round) = session
-            .storyboard
-            .as_mut()
-            .and_then(|s| s.rounds.get_mut(j))
-            && kata_ui::review(ctx, j, round, last)
-        {
-            drill.reviewing = None;
+    match drill.run.phase(&session.sim, story) {
+        DrillPhase::Review { round } => {
+            let last = round + 1 == d.rounds as usize;
+            if let Some(r) = story.rounds.get_mut(round)
+                && kata_ui::review(ctx, round, r, last)
+            {
+                drill.run.end_review();
+            }
         }
-        return;
-    }
-    let k = d.round_at(now, mpd) as usize;
-    let planned = session
-        .storyboard
-        .as_ref()
-        .map_or(usize::MAX, |s| s.rounds.len());
-    if planned > k || d.boundary(k as u32, mpd) != now {
-        return;
-    }
-    // The current condition, measured once per round.
-    if drill.current.as_ref().is_none_or(|(i, _)| *i != k) {
-        let level = session.sim.level();
-        let current = if k == 0 {
-            kata::baseline_condition(level, session.sim.seed()).unwrap_or_default()
-        } else {
-            let before = k.checked_sub(2).and_then(|i| drill.reports.get(i));
-            drill
-                .reports
-                .get(k - 1)
-                .map(|after| kata::condition(level, before, after))
-                .unwrap_or_default()
-        };
-        drill.current = Some((k, current));
-    }
-    let Some(story) = session.storyboard.as_mut() else {
-        return;
-    };
-    let current = drill
-        .current
-        .as_ref()
-        .map_or(&[][..], |(_, c)| c.as_slice());
-    if kata_ui::plan_form(ctx, k, d.rounds, story, current, &mut drill.plan) {
-        story.rounds.push(drill.plan.round(current.to_vec()));
-        drill.plan.obstacle.clear();
-        drill.plan.experiment.clear();
-        drill.round_started = Some(now_real);
-        drill.timer_out = false;
-        session.paused = false;
+        DrillPhase::Plan { round } => {
+            let current = drill.run.current_condition(&session.sim, round).to_vec();
+            if kata_ui::plan_form(ctx, round, d.rounds, story, &current, &mut drill.plan) {
+                story.rounds.push(drill.plan.round(current));
+                drill.plan.obstacle.clear();
+                drill.plan.experiment.clear();
+                drill.round_started = Some(now_real);
+                drill.timer_out = false;
+                session.paused = false;
+            }
+        }
+        DrillPhase::Play { .. } | DrillPhase::Done => {}
     }
 }
 
