@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use flowkata::sim::{Level, level::EMBEDDED, parse_command_log};
+use flowkata::sim::{Level, Simulation, level::EMBEDDED, parse_command_log};
 
 fn ron_files(dir: &str) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = fs::read_dir(dir)
@@ -181,6 +181,53 @@ fn sandboxes_are_outside_the_campaign() {
                 level.title.starts_with("Sandbox"),
                 "{id} is neither in the campaign nor a sandbox"
             );
+        }
+    }
+}
+
+/// Which decisions a run offers the player comes from the core (`Simulation::available`):
+/// what the level offers, less what it has nothing to act on. The controls panel asks it.
+#[test]
+fn a_decision_is_available_when_the_level_offers_it_and_has_its_mechanic() {
+    use flowkata::sim::level::Decision;
+    let available = |id: &str| {
+        let sim = Simulation::new(Level::embedded(id).unwrap(), 1);
+        Decision::ALL
+            .into_iter()
+            .filter(|&d| sim.available(d))
+            .collect::<Vec<_>>()
+    };
+    // first-day offers one decision, and has the streams it acts on.
+    assert_eq!(available("first-day"), vec![Decision::Intake]);
+    // The M/M/1 sandbox offers everything, but has one desk of changes and nothing else: no
+    // constraint, drum, projects, batches, skippable step, board, improvements, outages or
+    // alternative routes.
+    assert_eq!(
+        available("mm1"),
+        vec![
+            Decision::Staffing,
+            Decision::WipLimits,
+            Decision::HoldWork,
+            Decision::Intake,
+            Decision::Expedite,
+        ]
+    );
+    // phoenix has every mechanic but routes; swat-team has another route.
+    let phoenix = available("phoenix");
+    for d in Decision::ALL {
+        let level = Level::embedded("phoenix").unwrap();
+        assert_eq!(
+            phoenix.contains(&d),
+            level.offers(d) && d != Decision::Routes,
+            "{d:?} in phoenix"
+        );
+    }
+    assert!(available("swat-team").contains(&Decision::Routes));
+    // Never more than the level offers.
+    for level in Level::all_embedded() {
+        let sim = Simulation::new(level.clone(), 1);
+        for d in Decision::ALL {
+            assert!(!sim.available(d) || level.offers(d), "{}: {d:?}", level.id);
         }
     }
 }

@@ -234,3 +234,27 @@ pub(crate) fn show(ui: &mut egui::Ui, scale: &mut UiScale) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SHORTCUTS;
+    use crate::game::input::DIGIT_KEYS;
+    use crate::game::session::SPEEDS;
+
+    /// The speed row is written out for the overlay; it must say what the keys do: one
+    /// digit per speed of `SPEEDS`, in order, as the play keys map them.
+    #[test]
+    fn the_speed_row_names_every_speed_and_its_key() {
+        let (_, keys, what) = SHORTCUTS
+            .iter()
+            .find(|(place, _, what)| *place == "play" && what.starts_with("speed"))
+            .expect("a speed row");
+        let keys: Vec<&str> = keys.split(' ').collect();
+        assert_eq!(keys.len(), SPEEDS.len(), "one key per speed");
+        assert!(DIGIT_KEYS.len() >= SPEEDS.len(), "a digit key per speed");
+        let digits: Vec<String> = (1..=SPEEDS.len()).map(|d| d.to_string()).collect();
+        assert_eq!(keys, digits);
+        let speeds: Vec<String> = SPEEDS.iter().map(|s| format!("{s}×")).collect();
+        assert_eq!(*what, format!("speed {}", speeds.join(", ")));
+    }
+}

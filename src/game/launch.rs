@@ -96,7 +96,7 @@ impl LaunchOptions {
                     o.luck = v
                         .parse()
                         .ok()
-                        .filter(|n| crate::sim::rules::LUCK_REPLICATIONS.contains(*n))
+                        .filter(|n| crate::sim::rules::REPLICATIONS.contains(*n))
                         .or_else(|| {
                             warn!("ignoring luck={v:?}");
                             None

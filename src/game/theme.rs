@@ -46,6 +46,22 @@ pub fn okabe_ito(i: usize) -> Color32 {
     OKABE_ITO[i % OKABE_ITO.len()]
 }
 
+/// The color of a value-stream stage in the cumulative flow diagram: the backlog
+/// [`MUTED`], done [`GOOD`], and center `k` (level order) the Okabe–Ito palette without
+/// [`GOOD`], so that no center's band has done's color (the palette has six others: a level
+/// with more centers repeats from the first).
+pub fn stage_color(stage: &crate::sim::debrief::Stage) -> Color32 {
+    use crate::sim::debrief::Stage;
+    match stage {
+        Stage::Backlog => MUTED,
+        Stage::Done => GOOD,
+        Stage::Center(k) => {
+            let others: Vec<Color32> = OKABE_ITO.into_iter().filter(|c| *c != GOOD).collect();
+            others[k % others.len()]
+        }
+    }
+}
+
 /// The window's background behind the board: egui's dark panel fill (gray 27), so the
 /// panels without fill over the board look the same as the others.
 pub const BACKGROUND: bevy::color::Color = bevy::color::Color::srgb_u8(27, 27, 27);
@@ -111,6 +127,27 @@ mod tests {
         assert_eq!(money(1234567.4), "$1,234,567");
         assert_eq!(money(-1200.0), "-$1,200");
         assert_eq!(money(999.0), "$999");
+    }
+
+    /// No two bands of one cumulative flow diagram share a color, on any shipped level
+    /// (the diagram drew QA and done in the same green before).
+    #[test]
+    fn every_band_of_a_cumulative_flow_diagram_has_its_own_color() {
+        for level in crate::sim::Level::all_embedded() {
+            let mut sim = crate::sim::Simulation::new(level.clone(), 1);
+            sim.advance_to(600.0);
+            let cfd = crate::sim::debrief::cfd(&sim);
+            let colors: Vec<Color32> = cfd.bands.iter().map(|b| stage_color(&b.stage)).collect();
+            for (i, a) in colors.iter().enumerate() {
+                for (j, b) in colors.iter().enumerate().skip(i + 1) {
+                    assert_ne!(
+                        a, b,
+                        "{}: bands {:?} and {:?} share a color",
+                        level.id, cfd.bands[i].label, cfd.bands[j].label
+                    );
+                }
+            }
+        }
     }
 
     #[test]

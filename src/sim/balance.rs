@@ -83,7 +83,7 @@ pub struct Balance {
 ///
 /// # Errors
 /// A message when there is no policy, `baseline` is out of range, `r` is out of range (see
-/// [`crate::sim::replicate::MAX_REPLICATIONS`]), or a policy's log is refused on some seed
+/// [`crate::sim::rules::REPLICATIONS`]), or a policy's log is refused on some seed
 /// (naming the policy).
 pub fn balance(
     level: &Level,

@@ -196,7 +196,7 @@ impl LuckJob {
     /// `actual_score` (money).
     ///
     /// # Errors
-    /// A message when `replications` is outside [`rules::LUCK_REPLICATIONS`].
+    /// A message when `replications` is outside [`rules::REPLICATIONS`].
     pub fn new(
         level: &Level,
         seed: u64,
@@ -204,7 +204,7 @@ impl LuckJob {
         actual_score: f64,
         replications: u32,
     ) -> Result<LuckJob, String> {
-        rules::LUCK_REPLICATIONS
+        rules::REPLICATIONS
             .check(replications)
             .map_err(|e| format!("replications {e}"))?;
         let seeds: Vec<u64> = (0..)

@@ -19,9 +19,7 @@ use super::command::Command;
 use super::engine::{SimTime, Simulation};
 use super::level::Level;
 use super::metrics::RunReport;
-
-/// The most replications one call may run.
-pub const MAX_REPLICATIONS: u32 = 100_000;
+use super::rules;
 
 /// The seed of replication `i` of a run with base seed `base`:
 /// SplitMix64(SplitMix64(base) + i).
@@ -108,7 +106,7 @@ pub struct Replications {
 /// on up to `threads` threads, and summarizes them.
 ///
 /// # Errors
-/// A message when `r` is 0 or above [`MAX_REPLICATIONS`], or when the command log is refused
+/// A message when `r` is outside [`rules::REPLICATIONS`], or when the command log is refused
 /// in a replication (it names the replication's seed).
 pub fn replicate(
     level: &Level,
@@ -118,11 +116,9 @@ pub fn replicate(
     r: u32,
     threads: usize,
 ) -> Result<Replications, String> {
-    if r == 0 || r > MAX_REPLICATIONS {
-        return Err(format!(
-            "replications must be in [1, {MAX_REPLICATIONS}], got {r}"
-        ));
-    }
+    rules::REPLICATIONS
+        .check(r)
+        .map_err(|e| format!("replications {e}"))?;
     let seeds: Vec<u64> = (0..r).map(|i| replication_seed(base_seed, i)).collect();
     let one = |seed: u64| -> Result<(RunReport, String), String> {
         let mut sim = Simulation::with_duration(level.clone(), seed, end);

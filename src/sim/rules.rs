@@ -168,6 +168,22 @@ pub const LEVEL_DAYS: Bounds<f64> = Bounds {
     unit: "workdays",
 };
 
+/// Whether `days` is a length of a level or of a run: in `(LEVEL_DAYS.min, LEVEL_DAYS.max]`,
+/// workdays. The one check behind level validation (`days`) and `flowkata-cli --days`.
+///
+/// # Errors
+/// "must be a number of workdays in (0, 3650], got d".
+pub fn check_days(days: f64) -> Result<(), String> {
+    if days > LEVEL_DAYS.min && days <= LEVEL_DAYS.max {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be a number of workdays in ({}, {}], got {days}",
+            LEVEL_DAYS.min, LEVEL_DAYS.max
+        ))
+    }
+}
+
 /// Length of a workday, sim minutes.
 pub const MINUTES_PER_DAY: Bounds<f64> = Bounds {
     min: 1.0,
@@ -208,6 +224,51 @@ pub const CV: Bounds<f64> = Bounds {
 /// remaining work can overflow.
 pub const MAX_DURATION: f64 = 1e7;
 
+/// A goal's bound (`at_least`, `at_most`), in its metric's unit: any figure a run can
+/// produce is far inside it, and a bound outside it is a typing error.
+pub const GOAL_BOUND: Bounds<f64> = Bounds {
+    min: -1e12,
+    max: 1e12,
+    unit: "",
+};
+
+/// Technical debt a level adds at once or per act (`debt.initial`, `debt.per_skipped_step`,
+/// `debt.per_expedite`), points.
+pub const DEBT_POINTS: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e6,
+    unit: "points",
+};
+
+/// Technical debt one improvement round pays down (`effect: PayDebt(points)`), points.
+pub const DEBT_PAYDOWN: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e9,
+    unit: "points",
+};
+
+/// Technical debt a hint may wait for (`DebtAbove(points)`), points: any debt a run reaches.
+pub const DEBT_TRIGGER: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e12,
+    unit: "points",
+};
+
+/// A change's relative weight of a risk class (`risk.standard`, `.medium`, `.high`).
+pub const RISK_WEIGHT: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e9,
+    unit: "",
+};
+
+/// The window in which two changes to one system collide (`changes.collision_window`), sim
+/// minutes.
+pub const COLLISION_WINDOW: Bounds<f64> = Bounds {
+    min: 0.0,
+    max: 1e6,
+    unit: "minutes",
+};
+
 /// Base rate of outages, outages per workday.
 pub const OUTAGE_BASE_RATE: Bounds<f64> = Bounds {
     min: 0.0,
@@ -243,9 +304,18 @@ pub const DRILL_ROUND_MINUTES: Bounds<f64> = Bounds {
     unit: "minutes",
 };
 
-/// Seeds of the luck-versus-skill analysis ([`crate::sim::luck`]): the debrief runs
-/// [`LUCK_DEFAULT_REPLICATIONS`]; `flowkata-cli luck --replications` takes any in range.
-pub const LUCK_REPLICATIONS: Bounds<u32> = Bounds {
+/// The facilitator's round timer from the minutes typed in the drill form: 0 (or less)
+/// means no timer; any other value is clamped into [`DRILL_ROUND_MINUTES`]. The form, its
+/// link and the page address all read the timer through this.
+pub fn round_timer(minutes: f64) -> Option<f64> {
+    (minutes > 0.0).then(|| minutes.clamp(DRILL_ROUND_MINUTES.min, DRILL_ROUND_MINUTES.max))
+}
+
+/// Seeds one call may run: independent replications ([`crate::sim::replicate`],
+/// `flowkata-cli run --replications`), paired seeds of a balance and the luck-versus-skill
+/// analysis ([`crate::sim::luck`]; the debrief runs [`LUCK_DEFAULT_REPLICATIONS`],
+/// `flowkata-cli luck --replications` takes any in range).
+pub const REPLICATIONS: Bounds<u32> = Bounds {
     min: 1,
     max: 100_000,
     unit: "seeds",
@@ -270,6 +340,22 @@ pub const MAX_RUN_COMMANDS: usize = 100_000;
 /// one (a mean of 10⁻³²⁰ minutes between arrivals), never a playable one. The busiest
 /// shipped level, `phoenix`, expects about 10⁴.
 pub const MAX_EXPECTED_EVENTS: f64 = 1e8;
+
+/// Whether a run expected to take `expected` events ([`crate::sim::Level::expected_events`])
+/// may run: at most [`MAX_EXPECTED_EVENTS`]. The one check behind level validation and
+/// `flowkata-cli --days`; each adds what it blames (a field, the argument).
+///
+/// # Errors
+/// "about N events, more than the 1e8 any run may take".
+pub fn check_expected_events(expected: f64) -> Result<(), String> {
+    if expected <= MAX_EXPECTED_EVENTS {
+        Ok(())
+    } else {
+        Err(format!(
+            "about {expected:.1e} events, more than the {MAX_EXPECTED_EVENTS:.0e} any run may take"
+        ))
+    }
+}
 
 /// A run's event budget is this many times its level's expected event count (plus
 /// [`EVENT_BUDGET_FLOOR`]). The estimate counts every arrival, every step, every outage and

@@ -1,7 +1,8 @@
 //! The control panel: the decisions the player can make, each sent as a player command.
-//! A control appears only when the level offers its decision ([`Level::offers`]: the
-//! campaign's progressive controls) and has the mechanic: staffing and routes, flow and
-//! release, the change board, improvement work, outages, and the backlog.
+//! A control appears only when its decision is available ([`Simulation::available`]: the
+//! level offers it, as the campaign's progressive controls do, and has the mechanic it acts
+//! on): staffing and routes, flow and release, the change board, improvement work, outages,
+//! and the backlog.
 
 use bevy_egui::egui;
 
@@ -28,7 +29,6 @@ pub(crate) fn show(
         {
             ui.colored_label(theme::ALARM, format!("Refused: {msg}"));
         }
-        let level = sim.level();
         let open = sim.standing_open();
         if !open {
             ui.colored_label(
@@ -40,7 +40,7 @@ pub(crate) fn show(
         ui.separator();
         outages(ui, sim, selected, out);
         if sim.backlog_len() > 0
-            && (level.offers(Decision::Expedite) || level.offers(Decision::Intake))
+            && (sim.available(Decision::Expedite) || sim.available(Decision::Intake))
         {
             egui::CollapsingHeader::new(format!("Backlog ({})", sim.backlog_len()))
                 .default_open(false)
@@ -51,29 +51,24 @@ pub(crate) fn show(
 
 /// The standing decisions: policies that hold until changed.
 fn standing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    let level = sim.level();
     {
-        if level.offers(Decision::Staffing) {
+        if sim.available(Decision::Staffing) {
             egui::CollapsingHeader::new("Staffing: who works where")
                 .default_open(true)
                 .show(ui, |ui| staffing(ui, sim, out));
         }
-        if level.offers(Decision::Routes)
-            && level.arrivals.iter().any(|a| !a.alternatives.is_empty())
-        {
+        if sim.available(Decision::Routes) {
             egui::CollapsingHeader::new("Routes")
                 .default_open(true)
                 .show(ui, |ui| routes(ui, sim, out));
         }
         flow(ui, sim, out);
-        if sim.board_view().is_some() && level.offers(Decision::ChangeBoard) {
+        if sim.available(Decision::ChangeBoard) {
             egui::CollapsingHeader::new("Change board")
                 .default_open(true)
                 .show(ui, |ui| change_board(ui, sim, out));
         }
-        if !level.improvements.is_empty()
-            && (level.offers(Decision::Improvements) || level.offers(Decision::ImprovementShare))
-        {
+        if sim.available(Decision::Improvements) || sim.available(Decision::ImprovementShare) {
             egui::CollapsingHeader::new("Improvement work")
                 .default_open(true)
                 .show(ui, |ui| improvements(ui, sim, out));
@@ -114,7 +109,7 @@ fn number_box(
 fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let policy = sim.policy();
     let level = sim.level();
-    let offers = |d: Decision| level.offers(d);
+    let offers = |d: Decision| sim.available(d);
     if let Some(name) = level
         .workers
         .iter()
@@ -142,8 +137,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     {
         out.push(Action::HoldWork { hold });
     }
-    let has_projects = level.arrivals.iter().any(|a| a.work_type.is_project());
-    if has_projects && offers(Decision::Freeze) {
+    if offers(Decision::Freeze) {
         let mut freeze = policy.freeze;
         if ui
             .checkbox(&mut freeze, "Freeze projects")
@@ -217,7 +211,7 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     }
 
     let centers = sim.center_views();
-    if centers.iter().any(|c| c.batch.is_some()) && offers(Decision::BatchSize) {
+    if offers(Decision::BatchSize) {
         ui.separator();
         ui.label("Batch sizes");
         for (i, c) in centers.iter().enumerate() {
@@ -338,7 +332,7 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 }
 
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    if sim.level().offers(Decision::ImprovementShare) {
+    if sim.available(Decision::ImprovementShare) {
         let mut share = sim.policy().improvement_share * 100.0;
         let range = rules::IMPROVEMENT_SHARE;
         let resp = ui
@@ -350,7 +344,7 @@ fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
             });
         }
     }
-    let fund_offered = sim.level().offers(Decision::Improvements);
+    let fund_offered = sim.available(Decision::Improvements);
     for m in sim.improvement_views() {
         ui.horizontal(|ui| {
             let left = m.max_rounds - m.funded;
@@ -444,7 +438,7 @@ fn outages(
                     "an off-board change is missing from the change list: diagnosis is slower",
                 );
             }
-            if is_selected && sim.level().offers(Decision::Triage) {
+            if is_selected && sim.available(Decision::Triage) {
                 ui.label("Who takes it?");
                 ui.horizontal_wrapped(|ui| {
                     for w in workers.iter().filter(|w| w.outage_speed.is_some()) {
@@ -484,12 +478,7 @@ fn outages(
             }
         });
     }
-    let postmortems = sim
-        .level()
-        .outages
-        .as_ref()
-        .is_some_and(|o| o.postmortem.is_some());
-    if postmortems && sim.level().offers(Decision::Postmortems) {
+    if sim.available(Decision::Postmortems) {
         let mut practice = sim.policy().postmortem_practice;
         if ui
             .checkbox(&mut practice, "Hold a postmortem of every fixed outage")
@@ -536,8 +525,8 @@ fn outages(
 fn backlog(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     const SHOWN: usize = 8;
     let (expedite, refuse) = (
-        sim.level().offers(Decision::Expedite),
-        sim.level().offers(Decision::Intake),
+        sim.available(Decision::Expedite),
+        sim.available(Decision::Intake),
     );
     for it in sim.backlog_views().into_iter().take(SHOWN) {
         ui.horizontal(|ui| {

@@ -12,7 +12,7 @@ use egui_plot::{
 
 use crate::game::theme;
 use crate::sim::debrief::{
-    CenterWait, Cfd, DoraPoint, EventKind, LeadPoint, LeadScatter, Stage, TimeUse, TimelineEvent,
+    CenterWait, Cfd, DoraPoint, EventKind, LeadPoint, LeadScatter, TimeUse, TimelineEvent,
     WaitModel, WorkerTime,
 };
 use crate::sim::dora;
@@ -34,7 +34,6 @@ fn cursor_line(p: &mut egui_plot::PlotUi, cursor: Option<f64>) {
 pub(crate) fn cfd(ui: &mut egui::Ui, cfd: &Cfd, mpd: f64, cursor: Option<f64>, height: f32) {
     let xs: Vec<f64> = cfd.t.iter().map(|t| t / mpd).collect();
     let edges = cfd.edges();
-    let n = cfd.bands.len();
     Plot::new("cfd")
         .height(height)
         .legend(Legend::default())
@@ -46,11 +45,7 @@ pub(crate) fn cfd(ui: &mut egui::Ui, cfd: &Cfd, mpd: f64, cursor: Option<f64>, h
             // Top band first in the legend order reads like the flow: backlog → … → done.
             for (i, band) in cfd.bands.iter().enumerate().rev() {
                 let lower = if i == 0 { &zero } else { &edges[i - 1] };
-                let color = match band.stage {
-                    Stage::Done => theme::GOOD,
-                    Stage::Backlog => theme::MUTED,
-                    Stage::Center(_) => theme::okabe_ito(n - 1 - i),
-                };
+                let color = theme::stage_color(&band.stage);
                 p.add(
                     FilledArea::new(&band.label, &xs, lower, &edges[i])
                         .fill_color(color.gamma_multiply(0.75))

@@ -70,8 +70,8 @@ impl DrillForm {
             "{base}?level={}&seed={}&rounds={}&round_days={}",
             self.level, self.seed, self.drill.rounds, self.drill.round_days
         );
-        if self.minutes > 0.0 {
-            link += &format!("&minutes={}", self.minutes);
+        if let Some(minutes) = rules::round_timer(self.minutes) {
+            link += &format!("&minutes={minutes}");
         }
         if self.ask_team {
             link += "&team=ask";
@@ -207,9 +207,7 @@ pub(crate) fn facilitator(
                 ui.checkbox(&mut form.ask_team, "");
                 ui.end_row();
             });
-            if form.minutes > 0.0 && form.minutes < rules::DRILL_ROUND_MINUTES.min {
-                form.minutes = rules::DRILL_ROUND_MINUTES.min;
-            }
+            form.minutes = rules::round_timer(form.minutes).unwrap_or(0.0);
             let link = form.link(base);
             ui.separator();
             ui.add(egui::TextEdit::multiline(&mut link.as_str()).desired_rows(2).desired_width(f32::INFINITY));

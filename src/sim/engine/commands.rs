@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Command, Place, Simulation};
-use crate::sim::command::Action;
+use crate::sim::command::{Action, Decision};
 use crate::sim::level::ReleaseRule;
 
 /// Why a player command was refused.
@@ -84,6 +84,48 @@ impl Simulation {
             .is_none_or(|d| d.is_between_rounds(self.now, self.level.calendar.minutes_per_day))
     }
 
+    /// Whether the player has decision `d` in this run: the level offers it
+    /// ([`crate::sim::Level::offers`]) and has something it acts on (a constraint to
+    /// protect, a drum for drum-buffer-rope, project streams to freeze, a batch center, a
+    /// center without batches for a WIP limit, a skippable step, a change board,
+    /// improvements, outages to triage, a postmortem practice, a stream with another route). The controls
+    /// panel shows exactly the decisions available.
+    pub fn available(&self, d: Decision) -> bool {
+        let level = &self.level;
+        if !level.offers(d) {
+            return false;
+        }
+        match d {
+            Decision::ProtectConstraint => level.workers.iter().any(|w| w.constraint),
+            Decision::Release => self.drum().is_some(),
+            Decision::Freeze => level.arrivals.iter().any(|a| a.work_type.is_project()),
+            Decision::BatchSize => self.centers.iter().any(|c| c.batch.is_some()),
+            Decision::WipLimits => self.centers.iter().any(|c| c.batch.is_none()),
+            Decision::SkipStep => level.centers.iter().any(|c| c.skippable),
+            Decision::ChangeBoard => self.board_view().is_some(),
+            Decision::Improvements | Decision::ImprovementShare => !level.improvements.is_empty(),
+            Decision::Postmortems => level
+                .outages
+                .as_ref()
+                .is_some_and(|o| o.postmortem.is_some()),
+            Decision::Routes => level.arrivals.iter().any(|a| !a.alternatives.is_empty()),
+            Decision::Triage => level.outages.is_some(),
+            Decision::Staffing | Decision::HoldWork | Decision::Intake | Decision::Expedite => true,
+        }
+    }
+
+    /// `Ok` while the run takes commands: until it has ended.
+    ///
+    /// # Errors
+    /// "the run has ended".
+    pub fn run_open(&self) -> Result<(), String> {
+        if self.is_finished() {
+            Err("the run has ended".into())
+        } else {
+            Ok(())
+        }
+    }
+
     /// Applies a player's decision now, and logs it with the current sim time.
     ///
     /// # Errors
@@ -92,9 +134,7 @@ impl Simulation {
     /// level or the moment does not allow (a worker who cannot fix outages, an outage
     /// already fixed, a postmortem in a pathological culture, a run that has ended).
     pub fn apply(&mut self, action: Action) -> Result<(), CommandError> {
-        if self.is_finished() {
-            return Err(CommandError("the run has ended".into()));
-        }
+        self.run_open().map_err(CommandError)?;
         self.check_and_apply(&action).map_err(CommandError)?;
         self.commands.push(Command {
             at: self.now,

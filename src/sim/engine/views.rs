@@ -202,13 +202,7 @@ impl Simulation {
             Place::Service(c) => ItemPlace::Service(c),
             Place::Outbox(c) => ItemPlace::Blocked(c),
         };
-        let open = |a: Action| {
-            if self.is_finished() {
-                Err("the run has ended".to_string())
-            } else {
-                self.decision_open(&a)
-            }
-        };
+        let open = |a: Action| self.run_open().and_then(|()| self.decision_open(&a));
         Some(ItemDetail {
             item: self.item_view(slot),
             stream: self.level.arrivals[it.stream].name.clone(),

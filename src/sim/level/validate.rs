@@ -37,6 +37,10 @@ impl Checker<'_> {
             Err(self.err(field, format!("must be in [{lo}, {hi}], got {v}")))
         }
     }
+    /// A finite `v` within `bounds` (the message as [`Checker::range`]'s).
+    fn finite(&self, field: String, v: f64, bounds: Bounds<f64>) -> Checked {
+        self.range(field, v, bounds.min, bounds.max)
+    }
     /// A finite `v` in (0, hi].
     fn positive(&self, field: String, v: f64, hi: f64) -> Checked {
         if v.is_finite() && v > 0.0 && v <= hi {
@@ -91,17 +95,7 @@ impl Level {
                 ),
             ));
         }
-        if !(self.days > rules::LEVEL_DAYS.min && self.days <= rules::LEVEL_DAYS.max) {
-            return Err(c.err(
-                "days",
-                format!(
-                    "must be in ({}, {}], got {}",
-                    rules::LEVEL_DAYS.min,
-                    rules::LEVEL_DAYS.max,
-                    self.days
-                ),
-            ));
-        }
+        rules::check_days(self.days).map_err(|m| c.err("days", m))?;
         if let Some(drill) = &self.drill {
             drill.check().map_err(|e| c.err("drill", e))?;
             if (drill.days() - self.days).abs() > 1e-9 * self.days {
@@ -318,8 +312,8 @@ impl Level {
         for (i, g) in self.goals.iter().enumerate() {
             let f = |name: &str| format!("goals[{i}].{name}");
             match (g.at_least, g.at_most) {
-                (Some(v), None) => c.range(f("at_least"), v, -1e12, 1e12)?,
-                (None, Some(v)) => c.range(f("at_most"), v, -1e12, 1e12)?,
+                (Some(v), None) => c.finite(f("at_least"), v, rules::GOAL_BOUND)?,
+                (None, Some(v)) => c.finite(f("at_most"), v, rules::GOAL_BOUND)?,
                 _ => {
                     return Err(c.err(
                         f("metric"),
@@ -367,7 +361,9 @@ impl Level {
                 Trigger::After { minutes } | Trigger::OutageOpenLonger { minutes } => {
                     c.range(f("when"), *minutes, 0.0, rules::MAX_DURATION)?
                 }
-                Trigger::DebtAbove { points } => c.range(f("when"), *points, 0.0, 1e12)?,
+                Trigger::DebtAbove { points } => {
+                    c.finite(f("when"), *points, rules::DEBT_TRIGGER)?
+                }
                 _ => {}
             }
         }
@@ -420,7 +416,7 @@ impl Level {
                 ("medium", r.medium),
                 ("high", r.high),
             ] {
-                c.range(f(&format!("risk.{name}")), v, 0.0, 1e9)?;
+                c.finite(f(&format!("risk.{name}")), v, rules::RISK_WEIGHT)?;
             }
             if r.standard + r.medium + r.high <= 0.0 {
                 return Err(c.err(f("risk"), "the weights must not all be 0"));
@@ -520,11 +516,10 @@ impl Level {
         for (k, v) in ch.risk_factors.iter().enumerate() {
             c.range(format!("changes.risk_factors[{k}]"), *v, 0.0, 1000.0)?;
         }
-        c.range(
+        c.finite(
             "changes.collision_window".into(),
             ch.collision_window,
-            0.0,
-            1e6,
+            rules::COLLISION_WINDOW,
         )?;
         c.range(
             "changes.collision_probability".into(),
@@ -544,7 +539,12 @@ impl Level {
                 b.every_days,
                 rules::BOARD_INTERVAL_DAYS,
             )?;
-            c.range("changes.board.first_at".into(), b.first_at, 0.0, 1e7)?;
+            c.range(
+                "changes.board.first_at".into(),
+                b.first_at,
+                0.0,
+                rules::MAX_DURATION,
+            )?;
             if b.approvals_per_meeting == Some(0) {
                 return Err(c.err("changes.board.approvals_per_meeting", "must be at least 1"));
             }
@@ -620,7 +620,7 @@ impl Level {
                     c.bounds(f("effect.max_speed"), *max_speed, rules::SKILL_SPEED)?;
                 }
                 Effect::PayDebt { points } => {
-                    c.range(f("effect.points"), *points, 0.0, 1e9)?;
+                    c.finite(f("effect.points"), *points, rules::DEBT_PAYDOWN)?;
                     if self.debt.is_none() {
                         return Err(c.err(f("effect"), "paying down debt needs a `debt` section"));
                     }
@@ -638,10 +638,18 @@ impl Level {
     /// `debt`: the initial debt, interest, what adds to it, and its effect on outages.
     fn check_debt(&self, c: &Checker) -> Checked {
         let Some(d) = &self.debt else { return Ok(()) };
-        c.range("debt.initial".into(), d.initial, 0.0, 1e6)?;
+        c.finite("debt.initial".into(), d.initial, rules::DEBT_POINTS)?;
         c.range("debt.interest_per_day".into(), d.interest_per_day, 0.0, 1.0)?;
-        c.range("debt.per_skipped_step".into(), d.per_skipped_step, 0.0, 1e6)?;
-        c.range("debt.per_expedite".into(), d.per_expedite, 0.0, 1e6)?;
+        c.finite(
+            "debt.per_skipped_step".into(),
+            d.per_skipped_step,
+            rules::DEBT_POINTS,
+        )?;
+        c.finite(
+            "debt.per_expedite".into(),
+            d.per_expedite,
+            rules::DEBT_POINTS,
+        )?;
         c.range(
             "debt.per_overload_hour".into(),
             d.per_overload_hour,
@@ -700,7 +708,7 @@ impl Level {
     /// most events.
     fn check_event_count(&self, c: &Checker) -> Checked {
         let (total, parts) = self.event_estimate(self.duration());
-        if total <= rules::MAX_EXPECTED_EVENTS {
+        if rules::check_expected_events(total).is_ok() {
             return Ok(());
         }
         let (field, _) = parts
