@@ -552,9 +552,49 @@ fn every_debrief_view_draws_for_every_level() {
                 },
                 Debrief { session, views },
             );
+        // What each tab shows that no other tab does: its own explanation (the summary, its
+        // stars' thresholds; the luck band, its skill sentence for this run).
+        let s = level.scoring.stars;
+        let score = format!(
+            "Stars at {}, {} and {}",
+            crate::game::theme::money(s[0]),
+            crate::game::theme::money(s[1]),
+            crate::game::theme::money(s[2])
+        );
+        let skill = h
+            .state()
+            .views
+            .luck
+            .as_ref()
+            .and_then(|l| l.report.as_ref())
+            .map(|r| r.skill_sentence())
+            .expect("the luck band has run");
+        let shows = |tab: Tab| -> String {
+            match tab {
+                Tab::Summary => score.clone(),
+                Tab::Flow => "Cumulative flow: the items in each stage".into(),
+                Tab::LeadTime => "Lead time of each completed planned item".into(),
+                Tab::Wait => "Wait time = % busy / % idle".into(),
+                Tab::TimeUse => "Where each person's time went".into(),
+                Tab::Dora => "The DORA four keys, each over the trailing week".into(),
+                Tab::Luck => skill.clone(),
+                Tab::Replay => "The board at".into(),
+            }
+        };
         for tab in Tab::ALL {
             h.state_mut().views.tab = tab;
             h.run();
+            for other in Tab::ALL {
+                let found = h.query_by_label_contains(&shows(other)).is_some();
+                assert_eq!(
+                    found,
+                    other == tab,
+                    "{}: on the {tab:?} tab, {other:?}'s {:?} is {}",
+                    level.id,
+                    shows(other),
+                    if found { "shown" } else { "missing" }
+                );
+            }
         }
     }
 }
