@@ -664,16 +664,21 @@ fn golden() -> Result<()> {
     Ok(())
 }
 
-/// `flowkata-cli` run through cargo: in `test`, the binary the native tests built (the
-/// [`TEST_PROFILE`], default features), so nothing is built twice; elsewhere the core alone
-/// (no Bevy to build) in the dev profile.
+/// `flowkata-cli`: in `test`, the binary the native tests built and ran
+/// (`target/ci/flowkata-cli`), run as it is: `cargo run` would build it again, since the
+/// tests' dev-dependencies unify other features into the dependencies; elsewhere, through
+/// cargo, the core alone (no Bevy to build) in the dev profile.
 fn flowkata_cli() -> Command {
-    let mut c = cargo();
-    if TESTING.load(std::sync::atomic::Ordering::Relaxed) {
-        c.args(["run", "--quiet", "--profile", TEST_PROFILE]);
-    } else {
-        c.args(["run", "--quiet", "--no-default-features"]);
+    let built = target_dir()
+        .join(TEST_PROFILE)
+        .join(format!("flowkata-cli{}", std::env::consts::EXE_SUFFIX));
+    if TESTING.load(std::sync::atomic::Ordering::Relaxed) && built.is_file() {
+        let mut c = Command::new(built);
+        c.current_dir(root());
+        return c;
     }
+    let mut c = cargo();
+    c.args(["run", "--quiet", "--no-default-features"]);
     c.args(["--bin", "flowkata-cli", "--"]);
     c
 }
