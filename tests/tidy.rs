@@ -351,7 +351,7 @@ fn the_resolver_finds_the_module_each_path_names() {
     assert_eq!(p, vec![vec!["sim", "kata"], vec!["sim", "metrics"]]);
     let p = paths_in("    x: crate::game::screens::play::SelectedOutage,", &here);
     assert_eq!(p[0][..4], ["game", "screens", "play", "SelectedOutage"]);
-    assert!(paths_in("// use crate::sim::engine;", &here).is_empty() || code("// x").is_empty());
+    assert!(paths_in(code("// use crate::sim::engine;"), &here).is_empty());
     assert_eq!(code("let a = 1; // crate::sim::engine"), "let a = 1; ");
     let sim: Vec<String> = ["sim", "metrics"].map(String::from).to_vec();
     let p = paths_in("use super::run_file::ENGINE_VERSION;", &sim);

@@ -523,21 +523,9 @@ fn write_test_runs(dir: &Path) -> Result<()> {
     // Two more teams' runs of the drill the browser test plays (first-day, seed 1, 2 rounds
     // of half a day): one refusing the favours from the start, one deciding nothing.
     let refuse = dir.join("refuse.ron");
-    std::fs::write(
-        &refuse,
-        "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
-    )?;
+    write_refuse_log(&refuse)?;
     let brent = ["brent", "--seed", "3"].as_slice();
-    let drill = [
-        "first-day",
-        "--seed",
-        "1",
-        "--rounds",
-        "2",
-        "--round-days",
-        "0.5",
-    ]
-    .as_slice();
+    let drill = DRILL_ARGS.as_slice();
     let runs = [
         (
             "team-a.json",
@@ -586,13 +574,37 @@ fn write_test_runs(dir: &Path) -> Result<()> {
 }
 
 /// `cargo run` of `flowkata-cli` natively, without Bevy; its arguments follow.
+/// The drill the browser test plays and the golden runs pin: first-day, seed 1, two rounds
+/// of half a day.
+const DRILL_ARGS: [&str; 7] = [
+    "first-day",
+    "--seed",
+    "1",
+    "--rounds",
+    "2",
+    "--round-days",
+    "0.5",
+];
+
+/// Writes the command log that refuses first-day's favours from the start to `path`.
+fn write_refuse_log(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(
+        path,
+        "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
+    )?;
+    Ok(())
+}
+
 /// The seeds every shipped level's golden runs are played on.
 const GOLDEN_SEEDS: [u64; 2] = [1, 7];
 
 /// `golden`: writes `tests/golden/` anew: for every level in `levels/`, its good policy
 /// (`tests/policies/LEVEL-good.ron`; a sandbox without one, no commands) played to the end
-/// on each of [`GOLDEN_SEEDS`], and one drill (first-day, two rounds of half a day, refusing
-/// the favours). `tests/golden/previous-engine/` is left as it is: it keeps a run of an older
+/// on each of [`GOLDEN_SEEDS`], and the browser test's drill ([`DRILL_ARGS`]) refusing the
+/// favours. `tests/golden/previous-engine/` is left as it is: it keeps a run of an older
 /// engine, for the test that such a run is reported as another engine's.
 fn golden() -> Result<()> {
     let dir = root().join("tests/golden");
@@ -638,22 +650,10 @@ fn golden() -> Result<()> {
         }
     }
     let refuse = root().join("target/golden-refuse.ron");
-    std::fs::create_dir_all(root().join("target"))?;
-    std::fs::write(
-        &refuse,
-        "[(at: 0.0, action: SetIntake(stream: \"Favours for marketing\", accept: false))]",
-    )?;
+    write_refuse_log(&refuse)?;
     run(flowkata_cli()
-        .args([
-            "run",
-            "first-day",
-            "--seed",
-            "1",
-            "--rounds",
-            "2",
-            "--round-days",
-            "0.5",
-        ])
+        .arg("run")
+        .args(DRILL_ARGS)
         .args(["--team", "golden", "--commands"])
         .arg(&refuse)
         .arg("--save-run")
