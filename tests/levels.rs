@@ -206,9 +206,9 @@ fn a_decision_is_available_when_the_level_offers_it_and_has_its_mechanic() {
         available("mm1"),
         vec![
             Decision::Staffing,
-            Decision::WipLimits,
             Decision::HoldWork,
             Decision::Intake,
+            Decision::WipLimits,
             Decision::Expedite,
         ]
     );

@@ -44,11 +44,11 @@ fn high_risk_changes_wait_for_the_board_and_standard_ones_can_be_pre_approved() 
     // Change 1 reaches the deploy step at t = 110 and waits for the meeting at t = 480.
     sim.advance_to(470.0);
     assert_eq!(sim.report().run.deploys, 0);
-    assert_eq!(sim.board_view().unwrap().waiting, 4); // arrived at 100, 200, 300, 400
+    assert_eq!(sim.change_board_view().unwrap().waiting, 4); // arrived at 100, 200, 300, 400
     sim.advance_to(500.0);
     // At 480 all four are approved; deploys of 10 minutes each run 480–520.
     assert_eq!(sim.report().run.deploys, 2);
-    assert_eq!(sim.board_view().unwrap().waiting, 0);
+    assert_eq!(sim.change_board_view().unwrap().waiting, 0);
 
     // Standard changes wait too, unless pre-approved.
     let lv = pipeline("(standard: 1.0)", changes, NO_OUTAGES, "");

@@ -242,7 +242,7 @@ fn phoenix_decisions_from_the_controls_reach_the_simulation() {
     assert_eq!(sim.commands().len(), 6);
     assert_eq!(sim.policy().improvement_share, 0.2);
     assert!(sim.policy().freeze);
-    let board = sim.board_view().expect("phoenix has a change board");
+    let board = sim.change_board_view().expect("phoenix has a change board");
     assert!(board.pre_approve_standard);
     assert_eq!(board.every_days, 0.5);
     assert!(sim.open_jobs().iter().any(|j| j.label == "Monitoring"));

@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::challenge::{Goal, Metric, Unit};
-use super::command::{Action, Command};
+use super::command::Command;
 use super::engine::Simulation;
 pub use super::level::Drill;
 use super::level::{Level, WorkType};
@@ -448,21 +448,6 @@ pub fn storyboard_difference(
         }
     }
     None
-}
-
-impl Action {
-    /// Whether this is an operational decision, about one outage or one item (triage,
-    /// postmortem, expedite, refuse), as opposed to a standing one (a policy that holds
-    /// until changed). In a drill only operational decisions may change during a round.
-    pub fn is_operational(&self) -> bool {
-        matches!(
-            self,
-            Action::Triage { .. }
-                | Action::Postmortem { .. }
-                | Action::Expedite { .. }
-                | Action::Refuse { .. }
-        )
-    }
 }
 
 /// Formats a prediction or a result of `metric` in its unit.

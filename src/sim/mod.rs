@@ -24,10 +24,12 @@ pub mod run_file;
 pub mod scrub;
 pub mod soak;
 
-pub use command::{Action, Assignee, Command, parse_command_log, write_command_log};
+pub use command::{
+    Action, Assignee, Command, SWITCHES, Switch, parse_command_log, write_command_log,
+};
 pub use dist::Dist;
 pub use engine::{
-    Activity, BoardView, CenterView, CommandError, Footprint, ImprovementView, ItemDetail,
+    Activity, CenterView, ChangeBoardView, CommandError, Footprint, ImprovementView, ItemDetail,
     ItemPlace, ItemView, Job, JobKind, JobView, Outage, OutageCause, OutagePhase, OutageState,
     PostmortemState, SimTime, Simulation, Visit, WorkerView,
 };

@@ -12,7 +12,7 @@
 //!    an alarm selects its outage for triage, hovering a station or a person shows its
 //!    figures ([`BoardHover`]).
 //!
-//! The egui overlay (`game::ui::board`) writes the scene's text and the inspector,
+//! The egui overlay (`game::ui::board_overlay`) writes the scene's text and the inspector,
 //! and turns the player's choices there into commands. Nothing here changes the simulation.
 
 use bevy::prelude::*;

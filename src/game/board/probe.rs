@@ -23,7 +23,7 @@ use crate::game::progress::SavedProgress;
 use crate::game::screens::play;
 use crate::game::session::{Session, StartLevel};
 use crate::game::state::SelectedOutage;
-use crate::game::ui::{board, root_ui};
+use crate::game::ui::{board_overlay, root_ui};
 
 /// Figures of one measured series, milliseconds per frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -151,7 +151,7 @@ pub fn run(
                     &mut root_ui(&ctx),
                     session,
                     &mut selected,
-                    board::BoardState {
+                    board_overlay::BoardState {
                         scene,
                         target: &mut target,
                         pointer: &mut pointer,

@@ -213,7 +213,7 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
     let backlog = sim.backlog_views();
     let col = &l.columns[0];
     scene.marks.push(mark(col.card, card_fill, 0.0));
-    let hold = sim.policy().hold_work || sim.policy().freeze;
+    let hold = sim.backlog_held();
     scene.labels.push(label(
         col.header.min,
         "Backlog".into(),

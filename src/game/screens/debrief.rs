@@ -426,7 +426,7 @@ fn debrief_screen(
     choices: Res<TitleChoices>,
     mut start: MessageWriter<StartLevel>,
     mut next: ResMut<NextState<Screen>>,
-    mut board_params: crate::game::ui::board::BoardParams,
+    mut board_params: crate::game::ui::board_overlay::BoardParams,
 ) -> Result {
     let (Some(mut session), Some(mut views)) = (session, views) else {
         return Ok(());

@@ -16,7 +16,7 @@ use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeC
 use crate::game::state::SelectedOutage;
 use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
-use crate::game::ui::{board, controls, hints, hud, root_ui, views};
+use crate::game::ui::{board_overlay, controls, hints, hud, root_ui, views};
 use crate::game::{AppSystems, PausableSystems};
 use crate::sim::challenge::HintWatcher;
 use crate::sim::kata::{self, DrillPhase};
@@ -231,7 +231,7 @@ fn play_screen(
     ),
     mut saved: ResMut<SavedProgress>,
     mut output: PlayOutput,
-    mut board_params: board::BoardParams,
+    mut board_params: board_overlay::BoardParams,
 ) -> Result {
     let (Some(mut session), Some(mut selected)) = (session, selected) else {
         return Ok(());
@@ -321,7 +321,7 @@ pub(crate) fn panels(
     root: &mut egui::Ui,
     session: &Session,
     selected: &mut SelectedOutage,
-    board: board::BoardState,
+    board: board_overlay::BoardState,
     asks: &mut PlayAsks,
 ) {
     egui::Panel::top("hud").show(root, |ui| {
@@ -344,7 +344,7 @@ pub(crate) fn panels(
     egui::CentralPanel::default()
         .frame(egui::Frame::central_panel(&style).fill(egui::Color32::TRANSPARENT))
         .show(root, |ui| {
-            board::show(
+            board_overlay::show(
                 ui,
                 &session.sim,
                 session.paused,

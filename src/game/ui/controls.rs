@@ -12,7 +12,7 @@ use crate::game::theme;
 use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{
     Action, Assignee, Level, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
-    Simulation, rules,
+    SWITCHES, Simulation, rules,
 };
 
 pub(crate) fn show(
@@ -49,29 +49,66 @@ pub(crate) fn show(
     });
 }
 
-/// The standing decisions: policies that hold until changed.
+/// The standing decisions: policies that hold until changed, each available one in the
+/// order of [`Decision::ALL`]. (The operational ones, triage, postmortems and expediting,
+/// are drawn with the outages and the backlog.)
 fn standing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    {
-        if sim.available(Decision::Staffing) {
-            egui::CollapsingHeader::new("Staffing: who works where")
-                .default_open(true)
-                .show(ui, |ui| staffing(ui, sim, out));
+    for d in Decision::ALL.into_iter().filter(|&d| sim.available(d)) {
+        control(ui, sim, d, out);
+    }
+}
+
+/// The control of standing decision `d`: its own widget, or for a decision that is only
+/// on/off switches, the switches the core's table gives it ([`SWITCHES`]).
+fn control(ui: &mut egui::Ui, sim: &Simulation, d: Decision, out: &mut Vec<Action>) {
+    let section = |ui: &mut egui::Ui,
+                   title: &str,
+                   out: &mut Vec<Action>,
+                   draw: fn(&mut egui::Ui, &Simulation, &mut Vec<Action>)| {
+        egui::CollapsingHeader::new(title)
+            .default_open(true)
+            .show(ui, |ui| draw(ui, sim, out));
+    };
+    match d {
+        Decision::Staffing => section(ui, "Staffing: who works where", out, staffing),
+        Decision::Routes => section(ui, "Routes", out, routes),
+        Decision::ProtectConstraint => protect_constraint(ui, sim, out),
+        Decision::Release => release_rule(ui, sim, out),
+        Decision::Intake => intake(ui, sim, out),
+        Decision::BatchSize => batch_sizes(ui, sim, out),
+        Decision::SkipStep => skip_steps(ui, sim, out),
+        Decision::WipLimits => wip_limits(ui, sim, out),
+        Decision::ChangeBoard => section(ui, "Change board", out, change_board),
+        Decision::Improvements => section(ui, "Improvement work", out, improvements),
+        Decision::ImprovementShare if !sim.available(Decision::Improvements) => {
+            section(ui, "Improvement work", out, improvements)
         }
-        if sim.available(Decision::Routes) {
-            egui::CollapsingHeader::new("Routes")
-                .default_open(true)
-                .show(ui, |ui| routes(ui, sim, out));
-        }
-        flow(ui, sim, out);
-        if sim.available(Decision::ChangeBoard) {
-            egui::CollapsingHeader::new("Change board")
-                .default_open(true)
-                .show(ui, |ui| change_board(ui, sim, out));
-        }
-        if sim.available(Decision::Improvements) || sim.available(Decision::ImprovementShare) {
-            egui::CollapsingHeader::new("Improvement work")
-                .default_open(true)
-                .show(ui, |ui| improvements(ui, sim, out));
+        Decision::ImprovementShare
+        | Decision::Triage
+        | Decision::Postmortems
+        | Decision::Expedite => {}
+        // A decision whose control is only its on/off switches (holding work, the freeze).
+        _ => switches(ui, sim, d, out),
+    }
+}
+
+/// The checkboxes of decision `d`'s on/off switches, each drawn from the core's table
+/// ([`SWITCHES`]): its label, hover text, value and action. A switch whose value is `None`
+/// has nothing to act on in this run and is not drawn.
+fn switches(ui: &mut egui::Ui, sim: &Simulation, d: Decision, out: &mut Vec<Action>) {
+    if !sim.available(d) {
+        return;
+    }
+    for switch in SWITCHES.iter().filter(|s| s.decision == d) {
+        let Some(mut on) = (switch.value)(sim) else {
+            continue;
+        };
+        if ui
+            .checkbox(&mut on, switch.label)
+            .on_hover_text(switch.hint)
+            .changed()
+        {
+            out.push((switch.set)(on));
         }
     }
 }
@@ -106,159 +143,150 @@ fn number_box(
     None
 }
 
-fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    let policy = sim.policy();
-    let level = sim.level();
-    let offers = |d: Decision| sim.available(d);
-    if let Some(name) = level
+/// The constraint's protection: its worker by name, and the key P.
+fn protect_constraint(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let Some(name) = sim
+        .level()
         .workers
         .iter()
         .find(|w| w.constraint)
         .map(|w| &w.name)
-        .filter(|_| offers(Decision::ProtectConstraint))
+    else {
+        return;
+    };
+    let mut protect = sim.policy().protect_constraint;
+    if ui
+        .checkbox(&mut protect, format!("Protect {name} (P)"))
+        .on_hover_text(format!(
+            "{name} does only the constraint's own work, and outages go to others who can fix them."
+        ))
+        .changed()
     {
-        let mut protect = policy.protect_constraint;
-        if ui
-            .checkbox(&mut protect, format!("Protect {name} (P)"))
-            .on_hover_text(format!(
-                "{name} does only the constraint's own work, and outages go to others who can fix them."
-            ))
-            .changed()
-        {
-            out.push(Action::ProtectConstraint { on: protect });
-        }
+        out.push(Action::ProtectConstraint { on: protect });
     }
-    let mut hold = policy.hold_work;
-    if offers(Decision::HoldWork)
-        && ui
-            .checkbox(&mut hold, "Hold new work in the backlog")
-            .on_hover_text("Stop releasing new work into the value stream.")
-            .changed()
-    {
-        out.push(Action::HoldWork { hold });
-    }
-    if offers(Decision::Freeze) {
-        let mut freeze = policy.freeze;
-        if ui
-            .checkbox(&mut freeze, "Freeze projects")
-            .on_hover_text(
-                "Business and internal projects are neither released nor started; changes, outages and improvement work go on.",
-            )
-            .changed()
-        {
-            out.push(Action::Freeze { on: freeze });
-        }
-    }
+}
 
-    if let Some(drum) = sim.drum().filter(|_| offers(Decision::Release)) {
-        ui.separator();
-        let drum_name = &level.centers[drum].name;
-        ui.label("Release rule").on_hover_text(
-            "Push: everything that arrives enters at once. Drum-buffer-rope: work enters only while few enough items are ahead of the constraint.",
-        );
-        let mut dbr = matches!(policy.release, ReleaseRule::DrumBufferRope { .. });
-        let buffer = match policy.release {
-            ReleaseRule::DrumBufferRope { buffer } => buffer,
-            ReleaseRule::Push => rules::DEFAULT_DBR_BUFFER,
-        };
-        ui.horizontal(|ui| {
-            if ui.radio(!dbr, "Push").clicked() && dbr {
-                out.push(Action::SetRelease {
-                    rule: ReleaseRule::Push,
-                });
-                dbr = false;
-            }
-            if ui.radio(dbr, format!("Drum: {drum_name}")).clicked() && !dbr {
-                out.push(Action::SetRelease {
-                    rule: ReleaseRule::DrumBufferRope { buffer },
-                });
-            }
-        });
-        if dbr {
-            let mut b = buffer;
-            ui.horizontal(|ui| {
-                ui.label("buffer");
-                if committed(&ui.add(egui::DragValue::new(&mut b).range(rules::DBR_BUFFER.range())))
-                {
-                    out.push(Action::SetRelease {
-                        rule: ReleaseRule::DrumBufferRope { buffer: b },
-                    });
-                }
-                ui.colored_label(theme::MUTED, format!("{} ahead now", sim.rope_len()));
+/// The release rule: push or drum-buffer-rope, with the buffer and the rope's length now.
+fn release_rule(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let Some(drum) = sim.drum() else { return };
+    let policy = sim.policy();
+    ui.separator();
+    let drum_name = &sim.level().centers[drum].name;
+    ui.label("Release rule").on_hover_text(
+        "Push: everything that arrives enters at once. Drum-buffer-rope: work enters only while few enough items are ahead of the constraint.",
+    );
+    let mut dbr = matches!(policy.release, ReleaseRule::DrumBufferRope { .. });
+    let buffer = match policy.release {
+        ReleaseRule::DrumBufferRope { buffer } => buffer,
+        ReleaseRule::Push => rules::DEFAULT_DBR_BUFFER,
+    };
+    ui.horizontal(|ui| {
+        if ui.radio(!dbr, "Push").clicked() && dbr {
+            out.push(Action::SetRelease {
+                rule: ReleaseRule::Push,
+            });
+            dbr = false;
+        }
+        if ui.radio(dbr, format!("Drum: {drum_name}")).clicked() && !dbr {
+            out.push(Action::SetRelease {
+                rule: ReleaseRule::DrumBufferRope { buffer },
             });
         }
+    });
+    if dbr {
+        let mut b = buffer;
+        ui.horizontal(|ui| {
+            ui.label("buffer");
+            if committed(&ui.add(egui::DragValue::new(&mut b).range(rules::DBR_BUFFER.range()))) {
+                out.push(Action::SetRelease {
+                    rule: ReleaseRule::DrumBufferRope { buffer: b },
+                });
+            }
+            ui.colored_label(theme::MUTED, format!("{} ahead now", sim.rope_len()));
+        });
     }
+}
 
-    let intake: Vec<_> = level
+/// Which project streams' new work is accepted.
+fn intake(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let accepted = sim.policy().accept;
+    let intake: Vec<_> = sim
+        .level()
         .arrivals
         .iter()
         .enumerate()
         .filter(|(_, a)| a.work_type.is_project())
         .collect();
-    if !intake.is_empty() && offers(Decision::Intake) {
-        ui.separator();
-        ui.label("Accept incoming projects")
-            .on_hover_text("Refused work never enters: no value, no load.");
-        for (i, a) in intake {
-            let mut accept = policy.accept[i];
-            if ui.checkbox(&mut accept, &a.name).changed() {
-                out.push(Action::SetIntake {
-                    stream: a.name.clone(),
-                    accept,
-                });
-            }
-        }
-    }
-
-    let centers = sim.center_views();
-    if offers(Decision::BatchSize) {
-        ui.separator();
-        ui.label("Batch sizes");
-        for (i, c) in centers.iter().enumerate() {
-            let (Some(mut size), Some(sizes)) = (c.batch, sim.batch_sizes(i)) else {
-                continue;
-            };
-            let slider = egui::Slider::new(&mut size, sizes)
-                .logarithmic(true)
-                .text(&c.name);
-            if committed(&ui.add(slider)) {
-                out.push(Action::SetBatchSize {
-                    size,
-                    center: Some(level.centers[i].id.clone()),
-                });
-            }
-        }
-        ui.colored_label(
-            theme::MUTED,
-            "Big batches: fewer setups, but riskier deploys and longer waits.",
-        );
-    }
-
-    let skippable: Vec<_> = centers.iter().filter(|c| c.skippable).collect();
-    if !skippable.is_empty() && offers(Decision::SkipStep) {
-        ui.separator();
-        for c in skippable {
-            let mut skip = c.skipped;
-            if ui
-                .checkbox(&mut skip, format!("Skip {}", c.name))
-                .on_hover_text("Faster now; every skipped step adds technical debt.")
-                .changed()
-            {
-                out.push(Action::SkipStep {
-                    center: c.id.clone(),
-                    on: skip,
-                });
-            }
-        }
-    }
-
-    if !offers(Decision::WipLimits) {
+    if intake.is_empty() {
         return;
     }
     ui.separator();
+    ui.label("Accept incoming projects")
+        .on_hover_text("Refused work never enters: no value, no load.");
+    for (i, a) in intake {
+        let mut accept = accepted[i];
+        if ui.checkbox(&mut accept, &a.name).changed() {
+            out.push(Action::SetIntake {
+                stream: a.name.clone(),
+                accept,
+            });
+        }
+    }
+}
+
+/// A slider for each batch center, over the sizes the core allows there.
+fn batch_sizes(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    ui.separator();
+    ui.label("Batch sizes");
+    for (i, c) in sim.center_views().iter().enumerate() {
+        let (Some(mut size), Some(sizes)) = (c.batch, sim.batch_sizes(i)) else {
+            continue;
+        };
+        let slider = egui::Slider::new(&mut size, sizes)
+            .logarithmic(true)
+            .text(&c.name);
+        if committed(&ui.add(slider)) {
+            out.push(Action::SetBatchSize {
+                size,
+                center: Some(sim.level().centers[i].id.clone()),
+            });
+        }
+    }
+    ui.colored_label(
+        theme::MUTED,
+        "Big batches: fewer setups, but riskier deploys and longer waits.",
+    );
+}
+
+/// A checkbox for each skippable step.
+fn skip_steps(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    let centers = sim.center_views();
+    let skippable: Vec<_> = centers.iter().filter(|c| c.skippable).collect();
+    if skippable.is_empty() {
+        return;
+    }
+    ui.separator();
+    for c in skippable {
+        let mut skip = c.skipped;
+        if ui
+            .checkbox(&mut skip, format!("Skip {}", c.name))
+            .on_hover_text("Faster now; every skipped step adds technical debt.")
+            .changed()
+        {
+            out.push(Action::SkipStep {
+                center: c.id.clone(),
+                on: skip,
+            });
+        }
+    }
+}
+
+/// The WIP limit of each center without batches: on or off, and its number.
+fn wip_limits(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    ui.separator();
     ui.label("WIP limits");
     egui::Grid::new("wip").num_columns(2).show(ui, |ui| {
-        for (i, c) in centers.iter().enumerate() {
+        for (i, c) in sim.center_views().iter().enumerate() {
             if c.batch.is_some() {
                 continue;
             }
@@ -291,7 +319,9 @@ fn flow(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 }
 
 fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    let Some(b) = sim.board_view() else { return };
+    let Some(b) = sim.change_board_view() else {
+        return;
+    };
     let cal = &sim.level().calendar;
     ui.label(format!(
         "{} change(s) waiting · next meeting {}",
@@ -309,26 +339,7 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     if committed(&resp) {
         out.push(Action::SetBoardInterval { every_days: every });
     }
-    let mut pre = b.pre_approve_standard;
-    if ui
-        .checkbox(&mut pre, "Pre-approve standard changes")
-        .on_hover_text("Routine changes skip the board; medium and high risk still wait.")
-        .changed()
-    {
-        out.push(Action::PreApproveStandard { on: pre });
-    }
-    if b.bypass_allowed {
-        let mut bypass = b.bypass;
-        if ui
-            .checkbox(&mut bypass, "Let changes bypass the board")
-            .on_hover_text(
-                "Under pressure: changes deploy without waiting, but they are missing from the recent-change list, so diagnosing the outages they cause takes longer.",
-            )
-            .changed()
-        {
-            out.push(Action::BypassBoard { on: bypass });
-        }
-    }
+    switches(ui, sim, Decision::ChangeBoard, out);
 }
 
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
@@ -479,16 +490,7 @@ fn outages(
         });
     }
     if sim.available(Decision::Postmortems) {
-        let mut practice = sim.policy().postmortem_practice;
-        if ui
-            .checkbox(&mut practice, "Hold a postmortem of every fixed outage")
-            .on_hover_text(
-                "Blameless postmortems as a practice: each costs someone's time and makes failures of that system rarer, as far as the culture lets it.",
-            )
-            .changed()
-        {
-            out.push(Action::PostmortemPractice { on: practice });
-        }
+        switches(ui, sim, Decision::Postmortems, out);
         let fixed: Vec<_> = sim
             .outages()
             .iter()

@@ -8,7 +8,7 @@ use crate::game::board::BoardSource;
 use crate::game::screens::debrief::{DebriefViews, Tab};
 use crate::game::session::{SPEEDS, Session};
 use crate::game::theme;
-use crate::game::ui::{board, goals, views};
+use crate::game::ui::{board_overlay, goals, views};
 use crate::sim::WorkType;
 
 /// What the player chose on the debrief screen.
@@ -38,7 +38,7 @@ pub(crate) fn show(
     v: &mut DebriefViews,
     unlocked: Option<&str>,
     next: Option<&str>,
-    board_state: Option<board::BoardState>,
+    board_state: Option<board_overlay::BoardState>,
 ) -> Option<Choice> {
     let sim = &session.sim;
     let mut choice = None;
@@ -409,7 +409,7 @@ fn tab_view(
     ui: &mut egui::Ui,
     session: &Session,
     v: &mut DebriefViews,
-    board_state: Option<board::BoardState>,
+    board_state: Option<board_overlay::BoardState>,
 ) {
     let sim = &session.sim;
     let mpd = v.mpd;
@@ -470,7 +470,7 @@ fn tab_view(
                         let size = egui::vec2(ui.available_width(), h);
                         ui.allocate_ui(size, |ui| {
                             ui.set_min_size(size);
-                            board::show(
+                            board_overlay::show(
                                 ui,
                                 view,
                                 !s.playing,

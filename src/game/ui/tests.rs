@@ -215,7 +215,7 @@ fn the_item_inspector_expedites_and_refuses_where_the_core_allows() {
             .with_size(egui::vec2(420.0, 300.0))
             .build_ui_state(
                 move |ui, p: &mut Panel| {
-                    super::board::inspector(ui, &p.session.sim, id, &mut p.out)
+                    super::board_overlay::inspector(ui, &p.session.sim, id, &mut p.out)
                 },
                 panel,
             );

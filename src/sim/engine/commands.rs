@@ -1,12 +1,16 @@
-//! Player commands: each is checked, applied at the current sim time, and logged. The
-//! effect of each command lives in the module of its mechanic; this module only routes
-//! them and keeps the log.
+//! Player commands: the [`Action`] table, each action checked, applied at the current sim
+//! time, and logged. The effect of each command lives in the module of its mechanic; this
+//! module holds the one table that names them ([`actions!`]), routes them and keeps the log.
+//!
+//! Adding a command is one row in the table below (its fields, its decision, whether it is
+//! operational, the mechanic's method that applies it and its words), plus that method in
+//! the mechanic's module. A standing on/off decision also gets a row in [`SWITCHES`], from
+//! which the controls panel draws its checkbox.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Command, Place, Simulation};
-use crate::sim::command::{Action, Decision};
-use crate::sim::level::ReleaseRule;
+use super::{Place, Simulation};
+use crate::sim::level::{Decision, ReleaseRule};
 
 /// Why a player command was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +23,245 @@ impl std::fmt::Display for CommandError {
 }
 
 impl std::error::Error for CommandError {}
+
+/// "on" or "off", for [`Action::describe`].
+fn on_off(on: &bool) -> &'static str {
+    if *on { "on" } else { "off" }
+}
+
+/// Writes [`Action`] and everything that is said once per action: its variant and fields
+/// (with their JSON/RON form, which run files keep), its [`Decision`], whether it is
+/// operational, the method of [`Simulation`] that checks and applies it, and its words.
+///
+/// Each row: `Variant { field: Type, … } => Decision, standing | operational, method,
+/// describe-expression;` where the expression sees the fields by reference.
+macro_rules! actions {
+    (@operational standing) => { false };
+    (@operational operational) => { true };
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident { $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* $(,)? }
+            => $decision:ident, $kind:ident, $apply:ident, $describe:expr;
+    )*) => {
+        /// What the player decides. Each variant's JSON and RON form is its name with its
+        /// fields (`{"Freeze":{"on":true}}`, `Freeze(on: true)`); run files handed in keep
+        /// reading as long as these stay.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub enum Action {
+            $( $(#[doc = $doc])* $name { $( $(#[$fattr])* $field: $ty ),* }, )*
+        }
+
+        impl Action {
+            /// The decision in words, for timelines and debrief packs: `WIP limit of qa: 4`.
+            pub fn describe(&self) -> String {
+                match self { $( Action::$name { $($field),* } => $describe, )* }
+            }
+
+            /// The kind of decision this action belongs to.
+            pub fn decision(&self) -> Decision {
+                match self { $( Action::$name { .. } => Decision::$decision, )* }
+            }
+
+            /// Whether this is an operational decision, about one outage or one item
+            /// (triage, postmortem, expedite, refuse), as opposed to a standing one (a
+            /// policy that holds until changed). In a drill only operational decisions may
+            /// change during a round ([`crate::sim::kata`]).
+            pub fn is_operational(&self) -> bool {
+                match self { $( Action::$name { .. } => actions!(@operational $kind), )* }
+            }
+        }
+
+        impl Simulation {
+            /// Checks `action` and applies it, in the module that owns its mechanic.
+            pub(super) fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
+                self.decision_open(action)?;
+                match action { $( Action::$name { $($field),* } => self.$apply($($field),*), )* }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Sets (or with `None` removes) the WIP limit of a center: the most items it may hold,
+    /// queued, in service or done and waiting to move on. Not allowed on the deploy step,
+    /// whose batch size governs it.
+    SetWipLimit { center: String, limit: Option<u32> }
+        => WipLimits, standing, set_wip_limit, match limit {
+            Some(l) => format!("WIP limit of {center}: {l}"),
+            None => format!("WIP limit of {center}: none"),
+        };
+    /// Sets the batch size of a batch center, or with no `center` of the deploy step: how
+    /// many items gather before a batch starts.
+    SetBatchSize { size: u32, #[serde(default)] center: Option<String> }
+        => BatchSize, standing, set_batch_size, match center {
+            Some(c) => format!("batch size of {c}: {size}"),
+            None => format!("deploy batch size: {size}"),
+        };
+    /// Decides who handles an outage (by its id, as shown on the board).
+    Triage { outage: u64, to: Assignee }
+        => Triage, operational, triage, match to {
+            Assignee::Worker(w) => format!("outage #{outage} to {w}"),
+            Assignee::Defer => format!("outage #{outage} deferred"),
+            Assignee::Auto => format!("outage #{outage} to the standing rule"),
+        };
+    /// Protects the constraint: constraint workers take only the constraint's own work (what
+    /// nobody else could do at the start of the run), and outages go to other capable
+    /// workers whenever one exists.
+    ProtectConstraint { on: bool }
+        => ProtectConstraint, standing, protect_constraint,
+        format!("protect the constraint: {}", on_off(on));
+    /// Holds new work in the backlog (`true`) or releases it into the value stream (`false`).
+    HoldWork { hold: bool }
+        => HoldWork, standing, hold_work, format!("hold new work: {}", on_off(hold));
+    /// Funds one round of an improvement (its id in the level's `improvements`).
+    FundImprovement { id: String }
+        => Improvements, standing, fund_improvement, format!("fund improvement {id}");
+    /// Reserves a share of every worker's time for improvement work, 0–0.5 ("20% time").
+    SetImprovementShare { share: f64 }
+        => ImprovementShare, standing, set_improvement_share,
+        format!("improvement time: {:.0}%", share * 100.0);
+    /// Sets how often the change advisory board meets, in workdays between meetings.
+    SetBoardInterval { every_days: f64 }
+        => ChangeBoard, standing, set_board_interval,
+        format!("change board meets every {every_days} days");
+    /// Pre-approves standard changes (`true`): they no longer wait for the board.
+    PreApproveStandard { on: bool }
+        => ChangeBoard, standing, pre_approve_standard,
+        format!("pre-approve standard changes: {}", on_off(on));
+    /// Lets changes bypass the board (`true`), where the level allows it: they deploy
+    /// without waiting, but are missing from the recent-change list when diagnosing.
+    BypassBoard { on: bool }
+        => ChangeBoard, standing, bypass_board,
+        format!("bypass the change board: {}", on_off(on));
+    /// Sets the release rule: push, or drum-buffer-rope with a buffer.
+    SetRelease { rule: ReleaseRule }
+        => Release, standing, set_release, match rule {
+            ReleaseRule::Push => "release rule: push".into(),
+            ReleaseRule::DrumBufferRope { buffer } => {
+                format!("release rule: drum-buffer-rope, buffer {buffer}")
+            }
+        };
+    /// Freezes project work (`true`): business and internal projects are neither released
+    /// nor started; changes, outages and improvements go on.
+    Freeze { on: bool }
+        => Freeze, standing, freeze, format!("freeze project work: {}", on_off(on));
+    /// Accepts (`true`) or refuses new work of an arrival stream (by its name).
+    SetIntake { stream: String, accept: bool }
+        => Intake, standing, set_intake,
+        format!("{stream}: {}", if *accept { "accept" } else { "refuse" });
+    /// Refuses an item waiting in the backlog (by id): it leaves without being done.
+    Refuse { item: u64 } => Intake, operational, refuse, format!("refuse item #{item}");
+    /// Expedites an item (by id) not yet in service: it goes ahead of all other work at
+    /// every queue, at a cost in technical debt.
+    Expedite { item: u64 } => Expedite, operational, expedite, format!("expedite item #{item}");
+    /// Has items skip a skippable step (`true`), at a cost in technical debt per item.
+    SkipStep { center: String, on: bool }
+        => SkipStep, standing, skip_step, format!("skip {center}: {}", on_off(on));
+    /// Holds a blameless postmortem of a fixed outage (by id).
+    Postmortem { outage: u64 }
+        => Postmortems, operational, request_postmortem,
+        format!("postmortem of outage #{outage}");
+    /// Makes blameless postmortems a practice (`true`): every outage fixed from now on gets
+    /// one, as long as the culture allows postmortems at all.
+    PostmortemPractice { on: bool }
+        => Postmortems, standing, postmortem_practice,
+        format!("blameless postmortems as practice: {}", on_off(on));
+    /// Staffing: the posts a worker may take work at: center ids and `outages`, each one the
+    /// worker is skilled for now. `None` returns the worker to the standing rule (every post
+    /// they have the skill for). The precedence when decisions meet is in
+    /// [`crate::sim::engine`]'s `routing` module and `docs/levels.md`.
+    SetStaffing { worker: String, posts: Option<Vec<String>> }
+        => Staffing, standing, set_staffing, match posts {
+            Some(p) => format!("{worker} works at {}", p.join(", ")),
+            None => format!("{worker} works wherever skilled"),
+        };
+    /// Chooses the route of an arrival stream (by its name): its default route or one of its
+    /// `alternatives` (by route name). Applies to items that arrive after the choice.
+    ChooseRoute { stream: String, route: String }
+        => Routes, standing, choose_route, format!("{stream} takes route {route}");
+}
+
+/// Who takes an outage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Assignee {
+    /// A named worker, who drops planned work for it.
+    Worker(String),
+    /// Nobody for now: the outage waits (and costs) until triaged again.
+    Defer,
+    /// Back to the standing rule: the fastest capable worker not already fighting an outage
+    /// (never the constraint while it is protected, if anyone else can).
+    Auto,
+}
+
+/// An action and the sim time (sim minutes since the start) at which it took effect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Command {
+    /// Sim minutes since the start of the run.
+    pub at: f64,
+    /// What was decided.
+    pub action: Action,
+}
+
+/// A standing on/off decision that the controls panel draws as one checkbox, from this
+/// table alone: its label and hover text, its current value and the action that sets it.
+#[derive(Clone, Copy)]
+pub struct Switch {
+    /// The decision it belongs to: the controls draw it where they draw that decision.
+    pub decision: Decision,
+    /// The checkbox's label.
+    pub label: &'static str,
+    /// The hover text: what it does.
+    pub hint: &'static str,
+    /// Its value now, or `None` where this run has nothing for it to act on.
+    pub value: fn(&Simulation) -> Option<bool>,
+    /// The action that sets it to the given value.
+    pub set: fn(bool) -> Action,
+}
+
+/// The standing on/off decisions, in the order the controls panel shows them within their
+/// decision. (Protecting the constraint names the constraint's worker and has its own key,
+/// so its control is drawn by hand.)
+pub const SWITCHES: &[Switch] = &[
+    Switch {
+        decision: Decision::HoldWork,
+        label: "Hold new work in the backlog",
+        hint: "Stop releasing new work into the value stream.",
+        value: |s| Some(s.release.holds_work()),
+        set: |hold| Action::HoldWork { hold },
+    },
+    Switch {
+        decision: Decision::Freeze,
+        label: "Freeze projects",
+        hint: "Business and internal projects are neither released nor started; changes, outages and improvement work go on.",
+        value: |s| Some(s.release.frozen()),
+        set: |on| Action::Freeze { on },
+    },
+    Switch {
+        decision: Decision::ChangeBoard,
+        label: "Pre-approve standard changes",
+        hint: "Routine changes skip the board; medium and high risk still wait.",
+        value: |s| s.change_board_view().map(|b| b.pre_approve_standard),
+        set: |on| Action::PreApproveStandard { on },
+    },
+    Switch {
+        decision: Decision::ChangeBoard,
+        label: "Let changes bypass the board",
+        hint: "Under pressure: changes deploy without waiting, but they are missing from the recent-change list, so diagnosing the outages they cause takes longer.",
+        value: |s| {
+            s.change_board_view()
+                .filter(|b| b.bypass_allowed)
+                .map(|b| b.bypass)
+        },
+        set: |on| Action::BypassBoard { on },
+    },
+    Switch {
+        decision: Decision::Postmortems,
+        label: "Hold a postmortem of every fixed outage",
+        hint: "Blameless postmortems as a practice: each costs someone's time and makes failures of that system rarer, as far as the culture lets it.",
+        value: |s| Some(s.policy().postmortem_practice),
+        set: |on| Action::PostmortemPractice { on },
+    },
+];
 
 /// Standing policies the player sets through commands.
 #[derive(Clone, Debug, Serialize)]
@@ -57,19 +300,19 @@ impl Simulation {
     pub fn policy(&self) -> Policy {
         Policy {
             protect_constraint: self.constraint.protected,
-            hold_work: self.release.hold,
+            hold_work: self.release.holds_work(),
             batch_size: self
                 .deploys
                 .center
                 .and_then(|c| self.centers[c].batch)
                 .unwrap_or(1),
             improvement_share: self.improvements.share,
-            release: self.release.rule,
-            freeze: self.release.freeze,
-            accept: self.release.accept.clone(),
-            board_every_days: self.board.every_days,
-            pre_approve_standard: self.board.pre_approve_standard,
-            bypass_board: self.board.bypass,
+            release: self.release.rule(),
+            freeze: self.release.frozen(),
+            accept: self.release.intake().to_vec(),
+            board_every_days: self.change_board.every_days(),
+            pre_approve_standard: self.change_board.pre_approves_standard(),
+            bypass_board: self.change_board.bypassed(),
             postmortem_practice: self.incidents.postmortem_practice,
             routes: self.chosen_routes(),
             staffing: self.staffing(),
@@ -102,7 +345,7 @@ impl Simulation {
             Decision::BatchSize => self.centers.iter().any(|c| c.batch.is_some()),
             Decision::WipLimits => self.centers.iter().any(|c| c.batch.is_none()),
             Decision::SkipStep => level.centers.iter().any(|c| c.skippable),
-            Decision::ChangeBoard => self.board_view().is_some(),
+            Decision::ChangeBoard => self.change_board_view().is_some(),
             Decision::Improvements | Decision::ImprovementShare => !level.improvements.is_empty(),
             Decision::Postmortems => level
                 .outages
@@ -142,33 +385,6 @@ impl Simulation {
         });
         self.settle();
         Ok(())
-    }
-
-    /// Checks `action` and applies it, in the module that owns its mechanic.
-    pub(super) fn check_and_apply(&mut self, action: &Action) -> Result<(), String> {
-        self.decision_open(action)?;
-        match action {
-            Action::SetWipLimit { center, limit } => self.set_wip_limit(center, limit),
-            Action::SkipStep { center, on } => self.skip_step(center, on),
-            Action::Expedite { item } => self.expedite(item),
-            Action::SetBatchSize { size, center } => self.set_batch_size(size, center),
-            Action::ProtectConstraint { on } => self.protect_constraint(on),
-            Action::HoldWork { hold } => self.hold_work(hold),
-            Action::Freeze { on } => self.freeze(on),
-            Action::SetRelease { rule } => self.set_release(rule),
-            Action::SetIntake { stream, accept } => self.set_intake(stream, accept),
-            Action::Refuse { item } => self.refuse(item),
-            Action::SetBoardInterval { every_days } => self.set_board_interval(every_days),
-            Action::PreApproveStandard { on } => self.pre_approve_standard(on),
-            Action::BypassBoard { on } => self.bypass_board(on),
-            Action::Triage { outage, to } => self.triage(outage, to),
-            Action::Postmortem { outage } => self.request_postmortem(outage),
-            Action::PostmortemPractice { on } => self.postmortem_practice(on),
-            Action::FundImprovement { id } => self.fund_improvement(id),
-            Action::SetImprovementShare { share } => self.set_improvement_share(share),
-            Action::SetStaffing { worker, posts } => self.set_staffing(worker, posts),
-            Action::ChooseRoute { stream, route } => self.choose_route(stream, route),
-        }
     }
 
     /// Whether the level and the moment allow `action`'s kind of decision at all: the level

@@ -82,21 +82,21 @@ impl Simulation {
 
         self.next_item_id += 1;
         self.totals.arrived[work_type.index()] += 1;
-        if !self.release.accept[stream] {
+        if !self.release.accepts(stream) {
             // Refused on arrival; its efforts were drawn all the same, so that what later
             // arrivals draw does not depend on the intake policy.
             self.free_item(slot);
             self.totals.refused += 1;
             return;
         }
-        if self.release.backlog.is_empty() && self.releasable(slot) {
+        if self.release.backlog_is_empty() && self.releasable(slot) {
             self.release(slot);
-        } else if lost_when_full && !self.release.hold && !self.first_center_has_room(slot) {
+        } else if lost_when_full && !self.release.holds_work() && !self.first_center_has_room(slot)
+        {
             self.free_item(slot);
             self.totals.lost += 1;
         } else {
-            self.release.backlog.push_back(slot);
-            self.blocked_items += 1;
+            self.admit_to_backlog(slot);
         }
     }
 
@@ -179,7 +179,7 @@ impl Simulation {
         self.centers[c].touch(now);
         self.centers[c].stats.arrivals += 1;
         let deploy = Some(c) == self.deploys.center;
-        if deploy && self.board.every_days.is_some() && self.board.bypass {
+        if deploy && self.change_board.every_days().is_some() && self.change_board.bypassed() {
             self.item_mut(slot).off_board = true;
         }
         let it = self.item_mut(slot);
@@ -286,7 +286,7 @@ impl Simulation {
         self.free_item(slot);
         self.history.items_done += 1;
         if rope {
-            self.release.rope -= 1;
+            self.release.leave_rope();
         }
         self.totals.completed[work_type.index()] += 1;
         let spec = &self.level.arrivals[stream];
@@ -408,22 +408,7 @@ impl Simulation {
         let place = self.item(slot).place;
         self.item_mut(slot).expedited = true;
         match place {
-            Place::Backlog => {
-                let pos = self
-                    .release
-                    .backlog
-                    .iter()
-                    .position(|&s| s == slot)
-                    .expect("in");
-                self.release.backlog.remove(pos);
-                let front = self
-                    .release
-                    .backlog
-                    .iter()
-                    .position(|&s| !self.item(s).expedited)
-                    .unwrap_or(self.release.backlog.len());
-                self.release.backlog.insert(front, slot);
-            }
+            Place::Backlog => self.expedite_in_backlog(slot),
             Place::Queue(c) | Place::Approval(c) => {
                 let awaiting = matches!(place, Place::Approval(_));
                 let list = if awaiting {

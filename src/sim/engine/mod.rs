@@ -24,7 +24,7 @@
 //! | `release` | the backlog, push and drum-buffer-rope, hold, freeze, intake, refusals |
 //! | `dispatch` | who does what next; protecting the constraint |
 //! | `deploy` | batches and deploys, their failures and collisions |
-//! | `board` | the change advisory board |
+//! | `change_board` | the change advisory board (CAB), and its view |
 //! | `incidents` | outages: base rate, detection, diagnosis, fix, triage, postmortems, cost |
 //! | `improvements` | improvement rounds, the improvement share, their effects |
 //! | `debt` | technical debt |
@@ -33,7 +33,7 @@
 //!
 //! `docs/architecture.md` draws the same map with the path of one event.
 
-mod board;
+mod change_board;
 mod commands;
 mod debt;
 mod deploy;
@@ -52,20 +52,18 @@ mod views;
 
 use serde::Serialize;
 
-use super::command::Command;
 use super::error::RunError;
 use super::level::{Level, Risk, WorkType};
 
 use super::rng::{RandomStream, Stream};
 use super::rules;
 
-pub use commands::{CommandError, Policy};
+pub use change_board::ChangeBoardView;
+pub use commands::{Action, Assignee, Command, CommandError, Policy, SWITCHES, Switch};
 pub use history::{CenterCounts, Completion, DeployRecord, TimeUse};
 pub use improvements::{ImprovementView, Job, JobKind, JobView};
 pub use incidents::{Outage, OutageCause, OutagePhase, OutageState, PostmortemState};
-pub use views::{
-    Activity, BoardView, CenterView, ItemDetail, ItemPlace, ItemView, Visit, WorkerView,
-};
+pub use views::{Activity, CenterView, ItemDetail, ItemPlace, ItemView, Visit, WorkerView};
 
 use event::{Event, EventKind};
 use model::{CenterState, Item, Place, Stay, Task, TaskKind, WorkerState};
@@ -206,7 +204,7 @@ pub(crate) struct Totals {
 ///
 /// The fields are grouped as the model is: the clock and the event queue; the value stream
 /// (items, centers, workers, the arrival streams); then one part per mechanic, each owned by
-/// its module (`release`, `board`, `deploy`, `incidents`, `improvements`, `debt`,
+/// its module (`release`, `change_board`, `deploy`, `incidents`, `improvements`, `debt`,
 /// and the constraint's protection in `dispatch`); then what the run records.
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -247,7 +245,7 @@ pub struct Simulation {
     release: release::ReleaseControl,
     constraint: dispatch::Constraint,
     routing: routing::Routing,
-    board: board::ChangeBoard,
+    change_board: change_board::ChangeBoard,
     deploys: deploy::Deploys,
     incidents: incidents::Incidents,
     improvements: improvements::Improvements,
@@ -337,7 +335,7 @@ impl Simulation {
             release: release::ReleaseControl::new(&level),
             constraint: dispatch::Constraint::new(&level),
             routing: routing::Routing::new(&level),
-            board: board::ChangeBoard::new(&level),
+            change_board: change_board::ChangeBoard::new(&level),
             deploys: deploy::Deploys::new(&level, seed),
             incidents: incidents::Incidents::new(&level, seed),
             improvements: improvements::Improvements::new(&level, seed),
@@ -663,7 +661,7 @@ impl Simulation {
         self.samples.push(Sample {
             t: at,
             wip: self.wip(),
-            backlog: self.release.backlog.len() as u32,
+            backlog: self.backlog_len() as u32,
             completed: self.items_done(),
             deploys: self.totals.deploys,
             open_outages: self.incidents.unresolved.len() as u32,
@@ -700,7 +698,7 @@ impl Simulation {
             }
             EventKind::OutageDetected(o) => self.on_detected(o as usize),
             EventKind::BoardMeets { token } => {
-                if token != self.board.token {
+                if !self.change_board.is_current(token) {
                     return;
                 }
                 self.on_board_meeting();

@@ -14,19 +14,19 @@ use crate::sim::rules;
 #[derive(Clone, Debug)]
 pub(super) struct ReleaseControl {
     /// Items arrived and not yet released, in release order (expedited first).
-    pub(super) backlog: VecDeque<usize>,
+    backlog: VecDeque<usize>,
     /// The drum of drum-buffer-rope: the constraint's center, if the level has one.
-    pub(super) drum: Option<usize>,
+    drum: Option<usize>,
     /// Released items with the drum still ahead of them: the rope's length.
-    pub(super) rope: u32,
+    rope: u32,
     /// How work leaves the backlog.
-    pub(super) rule: ReleaseRule,
+    rule: ReleaseRule,
     /// Whether new work is held in the backlog.
-    pub(super) hold: bool,
+    hold: bool,
     /// Whether project work (business and internal projects) is frozen.
-    pub(super) freeze: bool,
+    freeze: bool,
     /// Whether each arrival stream's new work is accepted (else refused on arrival).
-    pub(super) accept: Vec<bool>,
+    accept: Vec<bool>,
 }
 
 impl ReleaseControl {
@@ -35,6 +35,48 @@ impl ReleaseControl {
     /// waiting item is always startable.
     pub(super) fn filters_starts(&self) -> bool {
         self.freeze
+    }
+
+    /// Whether new work is held in the backlog (`HoldWork`).
+    pub(super) fn holds_work(&self) -> bool {
+        self.hold
+    }
+
+    /// Whether project work is frozen (`Freeze`).
+    pub(super) fn frozen(&self) -> bool {
+        self.freeze
+    }
+
+    /// Whether arrival stream `stream`'s new work is accepted (`SetIntake`).
+    pub(super) fn accepts(&self, stream: usize) -> bool {
+        self.accept[stream]
+    }
+
+    /// Whether each arrival stream's new work is accepted, by stream.
+    pub(super) fn intake(&self) -> &[bool] {
+        &self.accept
+    }
+
+    /// How work leaves the backlog now.
+    pub(super) fn rule(&self) -> ReleaseRule {
+        self.rule
+    }
+
+    /// A released item with the drum ahead of it takes one place on the rope.
+    fn enter_rope(&mut self) {
+        self.rope += 1;
+    }
+
+    /// An item on the rope has passed the drum (or left the value stream): its place on
+    /// the rope is free again.
+    pub(super) fn leave_rope(&mut self) {
+        debug_assert!(self.rope > 0, "left a rope nobody was on");
+        self.rope -= 1;
+    }
+
+    /// Whether no item waits in the backlog.
+    pub(super) fn backlog_is_empty(&self) -> bool {
+        self.backlog.is_empty()
     }
 
     pub(super) fn new(level: &Level) -> Self {
@@ -90,7 +132,7 @@ impl Simulation {
     pub(super) fn release(&mut self, slot: usize) {
         if self.drum_ahead(slot) {
             self.item_mut(slot).rope = true;
-            self.release.rope += 1;
+            self.release.enter_rope();
         }
         if self.skip_forward(slot) {
             self.complete(slot);
@@ -103,8 +145,14 @@ impl Simulation {
     pub(super) fn leave_rope_if_past_drum(&mut self, slot: usize) {
         if self.item(slot).rope && !self.drum_ahead(slot) {
             self.item_mut(slot).rope = false;
-            self.release.rope -= 1;
+            self.release.leave_rope();
         }
+    }
+
+    /// Whether release control holds work back now: all new work (`HoldWork`) or the
+    /// projects (`Freeze`). The board marks the backlog "on hold".
+    pub fn backlog_held(&self) -> bool {
+        self.release.hold || self.release.freeze
     }
 
     /// Items waiting in the backlog (arrived, not yet released).
@@ -129,6 +177,27 @@ impl Simulation {
             .iter()
             .map(|&s| self.item_view(s))
             .collect()
+    }
+
+    /// An arrived item that may not enter yet waits at the back of the backlog.
+    pub(super) fn admit_to_backlog(&mut self, slot: usize) {
+        self.release.backlog.push_back(slot);
+        self.blocked_items += 1;
+    }
+
+    /// An expedited backlog item moves ahead of every item not expedited (behind those
+    /// expedited before it).
+    pub(super) fn expedite_in_backlog(&mut self, slot: usize) {
+        let backlog = &self.release.backlog;
+        let pos = backlog.iter().position(|&s| s == slot).expect("in");
+        self.release.backlog.remove(pos);
+        let front = self
+            .release
+            .backlog
+            .iter()
+            .position(|&s| !self.item(s).expedited)
+            .unwrap_or(self.release.backlog.len());
+        self.release.backlog.insert(front, slot);
     }
 
     /// Releases backlog items, in order, while release control and room allow. Returns

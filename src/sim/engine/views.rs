@@ -1,6 +1,6 @@
 //! What the board draws of the value stream: read-only views of centers, workers and items,
 //! computed on demand. Each mechanic's own view lives in its module (the board's in
-//! [`super::board`], outages in [`super::incidents`], improvement work in
+//! [`super::change_board`], outages in [`super::incidents`], improvement work in
 //! [`super::improvements`], the backlog in [`super::release`]).
 
 use super::{Place, SimTime, Simulation, TaskKind};
@@ -101,23 +101,6 @@ pub struct CenterView {
     pub constraint_only: bool,
     /// Whether this is the drum of drum-buffer-rope.
     pub is_drum: bool,
-}
-
-/// The change advisory board as the controls show it.
-#[derive(Clone, Debug)]
-pub struct BoardView {
-    /// Workdays between meetings.
-    pub every_days: f64,
-    /// Next meeting, sim minutes.
-    pub next_meeting: Option<SimTime>,
-    /// Changes waiting for it.
-    pub waiting: usize,
-    /// Whether standard changes are pre-approved.
-    pub pre_approve_standard: bool,
-    /// Whether changes bypass it now.
-    pub bypass: bool,
-    /// Whether the level allows bypassing it.
-    pub bypass_allowed: bool,
 }
 
 /// Where an item is, for the board's inspector (center indices in level order).
@@ -290,7 +273,7 @@ impl Simulation {
                     capacity: c.capacity,
                     utilization: self.center_utilization(i),
                     constraint_only: staff().all(|w| w.constraint),
-                    is_drum: self.release.drum == Some(i),
+                    is_drum: self.drum() == Some(i),
                 }
             })
             .collect()

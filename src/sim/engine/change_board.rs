@@ -3,7 +3,7 @@
 //! Standard changes can be pre-approved; under pressure changes can bypass the board, at the
 //! cost of slower diagnosis of the outages they cause ([`super::incidents`]).
 
-use super::{BoardView, EventKind, Place, SimTime, Simulation};
+use super::{EventKind, Place, SimTime, Simulation};
 use crate::sim::level::{Level, Risk};
 use crate::sim::rules;
 
@@ -11,20 +11,40 @@ use crate::sim::rules;
 #[derive(Clone, Debug)]
 pub(super) struct ChangeBoard {
     /// Workdays between meetings (`None`: the level has no board).
-    pub(super) every_days: Option<f64>,
+    every_days: Option<f64>,
     /// Whether standard changes are pre-approved.
-    pub(super) pre_approve_standard: bool,
+    pre_approve_standard: bool,
     /// Whether changes bypass the board (off-board changes).
-    pub(super) bypass: bool,
+    bypass: bool,
     /// Next meeting, if there is a board.
-    pub(super) next: Option<SimTime>,
+    next: Option<SimTime>,
     /// Last meeting, if any yet.
-    pub(super) last: Option<SimTime>,
+    last: Option<SimTime>,
     /// Token of the scheduled meeting event (a rescheduled meeting makes the old one stale).
-    pub(super) token: u64,
+    token: u64,
 }
 
 impl ChangeBoard {
+    /// Workdays between meetings, `None` where the level has no board.
+    pub(super) fn every_days(&self) -> Option<f64> {
+        self.every_days
+    }
+
+    /// Whether standard changes are pre-approved.
+    pub(super) fn pre_approves_standard(&self) -> bool {
+        self.pre_approve_standard
+    }
+
+    /// Whether the player has let changes bypass the board (`BypassBoard`).
+    pub(super) fn bypassed(&self) -> bool {
+        self.bypass
+    }
+
+    /// Whether `token` is that of the meeting scheduled now (else the event is stale).
+    pub(super) fn is_current(&self, token: u64) -> bool {
+        token == self.token
+    }
+
     pub(super) fn new(level: &Level) -> Self {
         let board = level.changes.as_ref().and_then(|c| c.board.as_ref());
         Self {
@@ -55,9 +75,9 @@ impl Simulation {
     /// Schedules the next board meeting at sim time `at` (or now, if `at` has passed).
     pub(super) fn schedule_board(&mut self, at: SimTime) {
         let at = at.max(self.now);
-        self.board.token += 1;
-        self.board.next = Some(at);
-        let token = self.board.token;
+        self.change_board.token += 1;
+        self.change_board.next = Some(at);
+        let token = self.change_board.token;
         self.schedule(at - self.now, EventKind::BoardMeets { token });
     }
 
@@ -65,7 +85,7 @@ impl Simulation {
     /// approvals per meeting, and sets its next meeting.
     pub(super) fn on_board_meeting(&mut self) {
         let Some(c) = self.deploys.center else { return };
-        self.board.last = Some(self.now);
+        self.change_board.last = Some(self.now);
         self.history.board_meetings.push(self.now);
         let limit = self
             .level
@@ -75,7 +95,7 @@ impl Simulation {
             .and_then(|b| b.approvals_per_meeting)
             .map_or(usize::MAX, |n| n as usize);
         self.approve(c, limit, |_| true);
-        if let Some(days) = self.board.every_days {
+        if let Some(days) = self.change_board.every_days {
             let next = self.now + days * self.level.calendar.minutes_per_day;
             self.schedule_board(next);
         }
@@ -103,29 +123,29 @@ impl Simulation {
 
     /// Whether a change arriving at the deploy step must wait for the board now.
     pub(super) fn needs_approval(&self, slot: usize) -> bool {
-        if self.board.every_days.is_none() || self.board.bypass {
+        if self.change_board.every_days.is_none() || self.change_board.bypass {
             return false;
         }
-        !(self.item(slot).risk == Risk::Standard && self.board.pre_approve_standard)
+        !(self.item(slot).risk == Risk::Standard && self.change_board.pre_approve_standard)
     }
 
     /// Sim time of the next change advisory board meeting, if there is a board.
     pub fn next_board_meeting(&self) -> Option<SimTime> {
-        self.board.next
+        self.change_board.next
     }
 
     /// The change advisory board, if the level has one.
-    pub fn board_view(&self) -> Option<BoardView> {
-        let every_days = self.board.every_days?;
-        Some(BoardView {
+    pub fn change_board_view(&self) -> Option<ChangeBoardView> {
+        let every_days = self.change_board.every_days?;
+        Some(ChangeBoardView {
             every_days,
-            next_meeting: self.board.next,
+            next_meeting: self.change_board.next,
             waiting: self
                 .deploys
                 .center
                 .map_or(0, |c| self.centers[c].awaiting.len()),
-            pre_approve_standard: self.board.pre_approve_standard,
-            bypass: self.board.bypass,
+            pre_approve_standard: self.change_board.pre_approve_standard,
+            bypass: self.change_board.bypass,
             bypass_allowed: self
                 .level
                 .changes
@@ -136,14 +156,14 @@ impl Simulation {
 
     /// The command `SetBoardInterval`: sets how often the change advisory board meets.
     pub(super) fn set_board_interval(&mut self, every_days: &f64) -> Result<(), String> {
-        if self.board.every_days.is_none() {
+        if self.change_board.every_days.is_none() {
             return Err("this level has no change advisory board".into());
         }
         rules::BOARD_INTERVAL_DAYS
             .check(*every_days)
             .map_err(|e| format!("the interval {e}"))?;
         let mpd = self.level.calendar.minutes_per_day;
-        let next = match (self.board.last, self.board.next) {
+        let next = match (self.change_board.last, self.change_board.next) {
             // The next meeting comes one new interval after the last one.
             (Some(last), _) => last + every_days * mpd,
             // Before the first meeting: it keeps its time unless the new interval
@@ -151,17 +171,17 @@ impl Simulation {
             (None, Some(first)) => first.min(self.now + every_days * mpd),
             (None, None) => self.now + every_days * mpd,
         };
-        self.board.every_days = Some(*every_days);
+        self.change_board.every_days = Some(*every_days);
         self.schedule_board(next);
         Ok(())
     }
 
     /// The command `PreApproveStandard`: pre-approves standard changes (or stops): they skip the board.
     pub(super) fn pre_approve_standard(&mut self, on: &bool) -> Result<(), String> {
-        if self.board.every_days.is_none() {
+        if self.change_board.every_days.is_none() {
             return Err("this level has no change advisory board".into());
         }
-        self.board.pre_approve_standard = *on;
+        self.change_board.pre_approve_standard = *on;
         if *on && let Some(c) = self.deploys.center {
             self.approve(c, usize::MAX, |r| r == Risk::Standard);
         }
@@ -178,7 +198,24 @@ impl Simulation {
         if *on && !allowed {
             return Err("this level does not allow changes off the board".into());
         }
-        self.board.bypass = *on;
+        self.change_board.bypass = *on;
         Ok(())
     }
+}
+
+/// The change advisory board as the controls show it.
+#[derive(Clone, Debug)]
+pub struct ChangeBoardView {
+    /// Workdays between meetings.
+    pub every_days: f64,
+    /// Next meeting, sim minutes.
+    pub next_meeting: Option<SimTime>,
+    /// Changes waiting for it.
+    pub waiting: usize,
+    /// Whether standard changes are pre-approved.
+    pub pre_approve_standard: bool,
+    /// Whether changes bypass it now.
+    pub bypass: bool,
+    /// Whether the level allows bypassing it.
+    pub bypass_allowed: bool,
 }
