@@ -1,14 +1,14 @@
 //! The animated board's frame-time harness: plays `bench/board-2000.ron` until 2,000 items
 //! are in flight, then prints the CPU milliseconds per frame of the board's systems (Bevy's
 //! diagnostics) and of building and tessellating the play screen's egui interface, at
-//! 1280×720 and 1920×1080 (see `flowkata::game::board::probe`). Issue 11's budget for the
+//! 1280×720 and 1920×1080 (see `flowkata::game::probe`). Issue 11's budget for the
 //! game's own systems is 4 ms per frame. Render extraction needs a renderer: the browser
 //! test reports it.
 //!
-//! `cargo bench --bench board` (release build), or `cargo bench --bench board --profile dev`
+//! `cargo bench --features dev --bench board` (release build), or `cargo bench --features dev --bench board --profile dev`
 //! for a quicker build.
 
-use flowkata::game::board::probe::{self, Series};
+use flowkata::game::probe::{self, Series};
 
 fn main() {
     let text = include_str!("../bench/board-2000.ron");

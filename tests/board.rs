@@ -16,12 +16,10 @@ use bevy::picking::pointer::{Location, PointerButton, PointerId};
 use bevy::prelude::*;
 use flowkata::game;
 use flowkata::game::board::sprites::{Alarm, Glide, MarkSprite, Token};
-use flowkata::game::board::{
-    BoardHover, BoardPointer, BoardScene, BoardSelection, BoardTarget, Hover,
-};
+use flowkata::game::board::{BoardHover, BoardPointer, BoardScene, BoardTarget, Hover};
 use flowkata::game::progress::SavedProgress;
 use flowkata::game::session::{Session, StartLevel};
-use flowkata::game::state::SelectedOutage;
+use flowkata::game::state::Selection;
 use flowkata::sim::{Action, Assignee, ItemPlace, Simulation};
 
 /// The logic plugins with a board placed as a 1280×720 window would place it.
@@ -226,7 +224,7 @@ fn clicking_a_token_selects_its_item_and_e_expedites_it() {
         .map(|(id, (e, _, _))| (*id, *e))
         .expect("an item that may be expedited");
     click(&mut app, entity);
-    assert_eq!(app.world().resource::<BoardSelection>().item, Some(id));
+    assert_eq!(app.world().resource::<Selection>().item, Some(id));
     // The selection's ring sits on the token.
     frame(&mut app);
     let token_at = app.world().get::<Transform>(entity).unwrap().translation;
@@ -251,7 +249,7 @@ fn a_pick_through_egui_is_ignored() {
     app.world_mut().resource_mut::<BoardPointer>().covers =
         vec![Rect::new(0.0, 0.0, 1280.0, 720.0)];
     click(&mut app, entity);
-    assert_eq!(app.world().resource::<BoardSelection>().item, None);
+    assert_eq!(app.world().resource::<Selection>().item, None);
 }
 
 #[test]
@@ -265,11 +263,7 @@ fn arrow_keys_walk_the_items_and_x_refuses_one_in_the_backlog() {
         .unwrap();
     advance(&mut app, 900.0);
     press(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
-    let first = app
-        .world()
-        .resource::<BoardSelection>()
-        .item
-        .expect("selected");
+    let first = app.world().resource::<Selection>().item.expect("selected");
     let order: Vec<u64> = app
         .world()
         .resource::<BoardScene>()
@@ -281,12 +275,9 @@ fn arrow_keys_walk_the_items_and_x_refuses_one_in_the_backlog() {
         .collect();
     assert_eq!(first, order[0], "→ from nothing selects the first item");
     press(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
-    assert_eq!(
-        app.world().resource::<BoardSelection>().item,
-        Some(order[1])
-    );
+    assert_eq!(app.world().resource::<Selection>().item, Some(order[1]));
     press(&mut app, KeyCode::ArrowLeft, Key::ArrowLeft);
-    assert_eq!(app.world().resource::<BoardSelection>().item, Some(first));
+    assert_eq!(app.world().resource::<Selection>().item, Some(first));
     // The first items are the backlog's: refusing one takes it out.
     assert_eq!(
         sim(&app).item_detail(first).unwrap().place,
@@ -315,7 +306,7 @@ fn clicking_an_alarm_selects_its_outage_and_shift_digit_triages_it() {
     );
     let (entity, id) = alarms[0];
     click(&mut app, entity);
-    assert_eq!(app.world().resource::<SelectedOutage>().0, Some(id));
+    assert_eq!(app.world().resource::<Selection>().outage, Some(id));
     let fixer = sim(&app)
         .worker_views()
         .into_iter()

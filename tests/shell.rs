@@ -248,21 +248,25 @@ fn phoenix_decisions_from_the_controls_reach_the_simulation() {
     assert!(sim.open_jobs().iter().any(|j| j.label == "Monitoring"));
 }
 
-/// Each screen owns its resources: the play screen's outage selection exists only during
-/// play, the debrief still shows the session, and the title screen ends it.
+/// Each screen cleans up what it owns: a selection made in play is cleared when the level
+/// ends, the debrief still shows the session, and the title screen ends it.
 #[test]
 fn each_screen_cleans_up_what_it_owns() {
-    use flowkata::game::state::SelectedOutage;
+    use flowkata::game::state::Selection;
     let mut app = app();
-    assert!(app.world().get_resource::<SelectedOutage>().is_none());
     start(&mut app, "brent", 1);
-    assert!(app.world().get_resource::<SelectedOutage>().is_some());
+    assert_eq!(*app.world().resource::<Selection>(), Selection::default());
+    *app.world_mut().resource_mut::<Selection>() = Selection {
+        item: Some(1),
+        outage: Some(1),
+    };
     app.world_mut().resource_mut::<Session>().sim.run_to_end();
     app.update();
     app.update();
     assert_eq!(screen(&app), Screen::Debrief);
-    assert!(
-        app.world().get_resource::<SelectedOutage>().is_none(),
+    assert_eq!(
+        *app.world().resource::<Selection>(),
+        Selection::default(),
         "the selection left with the play screen"
     );
     assert!(app.world().get_resource::<Session>().is_some());
@@ -383,7 +387,7 @@ fn temp_store(name: &str) -> (std::path::PathBuf, flowkata::game::progress::Stor
 #[test]
 fn a_saved_run_resumes_exactly_where_it_was() {
     use flowkata::game::runs::{Resume, SLOT_PREFIX};
-    use flowkata::game::screens::title::TitleChoices;
+    use flowkata::game::ui::title::TitleChoices;
     let (dir, store) = temp_store("resume");
     let mut app = app_with(SavedProgress::load(store.clone()));
     app.world_mut().resource_mut::<TitleChoices>().team = "Blue team".into();

@@ -7,10 +7,10 @@
 
 use bevy::prelude::*;
 
-use super::board::{BoardScene, BoardSelection};
+use super::board::BoardScene;
 use super::screens::Screen;
 use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
-use super::state::SelectedOutage;
+use super::state::Selection;
 use crate::sim::{Action, Assignee};
 
 /// The digit keys 1–9 in order: speeds in play, tabs on the debrief.
@@ -44,7 +44,7 @@ fn shortcuts(
     session: Option<Res<Session>>,
     mut time: MessageWriter<TimeControl>,
     mut orders: MessageWriter<PlayerCommand>,
-    charts: Option<ResMut<super::screens::play::LiveCharts>>,
+    charts: Option<ResMut<super::ui::views::LiveCharts>>,
 ) {
     if keys.just_pressed(KeyCode::KeyG)
         && let Some(mut c) = charts
@@ -74,8 +74,7 @@ fn board_keys(
     keys: Res<ButtonInput<KeyCode>>,
     session: Option<Res<Session>>,
     board: Res<BoardScene>,
-    mut selection: ResMut<BoardSelection>,
-    outage: Option<ResMut<SelectedOutage>>,
+    mut selection: ResMut<Selection>,
     mut orders: MessageWriter<PlayerCommand>,
 ) {
     let Some(session) = session else { return };
@@ -116,20 +115,18 @@ fn board_keys(
             orders.write(PlayerCommand(Action::Refuse { item }));
         }
     }
-    let Some(mut outage) = outage else { return };
     if keys.just_pressed(KeyCode::Escape) {
-        selection.item = None;
-        outage.0 = None;
+        *selection = Selection::default();
     }
     let open: Vec<u64> = session.sim.open_outages().map(|o| o.id).collect();
     if keys.just_pressed(KeyCode::KeyO) && !open.is_empty() {
-        let k = outage
-            .0
+        let k = selection
+            .outage
             .and_then(|id| open.iter().position(|&o| o == id))
             .map_or(0, |k| (k + 1) % open.len());
-        outage.0 = Some(open[k]);
+        selection.outage = Some(open[k]);
     }
-    let Some(id) = outage.0.filter(|id| open.contains(id)) else {
+    let Some(id) = selection.outage.filter(|id| open.contains(id)) else {
         return;
     };
     if keys.just_pressed(KeyCode::KeyD) {

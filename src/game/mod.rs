@@ -30,6 +30,11 @@ pub mod session;
 pub mod state;
 pub mod theme;
 pub mod ui;
+
+/// The board's frame-time harness (`cargo bench --features dev --bench board`): a
+/// developer's tool, not part of the game, so it sits above the screens it lays out.
+#[cfg(feature = "dev")]
+pub mod probe;
 pub mod web;
 
 /// The order of the shell's systems within `Update`, configured once, here.
@@ -51,7 +56,7 @@ pub struct PausableSystems;
 /// [`logic_plugin`], over `saved` (use [`progress::SavedProgress::in_memory`] so as never
 /// to touch a player's saved progress), its clock advancing `frame` of time per update,
 /// whatever the machine's speed. Not updated yet: add plugins, then update. The headless
-/// tests and the frame-time harness (`board::probe`) build on it.
+/// tests and the frame-time harness (`probe`) build on it.
 pub fn headless_app(saved: progress::SavedProgress, frame: std::time::Duration) -> App {
     let mut app = App::new();
     app.insert_resource(saved)
@@ -83,6 +88,7 @@ pub fn logic_plugin(app: &mut App) {
         PausableSystems.run_if(|s: Option<Res<session::Session>>| s.is_some_and(|s| !s.paused)),
     );
     app.add_plugins((
+        state::plugin,
         screens::plugin,
         session::plugin,
         input::plugin,

@@ -14,8 +14,8 @@ use tracing::{info, warn};
 use super::files::{Inbox, Incoming, Purpose};
 use super::progress::SavedProgress;
 use super::screens::Screen;
-use super::screens::title::TitleChoices;
 use super::session::{Session, StartLevel, StartProblem, team_slug};
+use super::ui::title::TitleChoices;
 use crate::sim::run_file::{RUN_KIND, RunFile};
 
 /// The prefix of autosave slots in the store.

@@ -4,7 +4,18 @@
 
 use bevy::prelude::*;
 
-/// Which outage the player has selected on the board for triage (its id), if any. The
-/// play screen creates it on entering a level and removes it on leaving.
-#[derive(Resource, Default)]
-pub struct SelectedOutage(pub Option<u64>);
+/// What the player has selected, by id: an item (for the inspector and the keys E and X)
+/// and an outage (for triage: the keys D and Shift+digit, the controls' triage buttons).
+/// A click on a token or an alarm, the arrow keys and O set them; Esc clears both. The play
+/// screen clears it on entering and leaving a level, and the board when it closes.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// The selected item's id.
+    pub item: Option<u64>,
+    /// The selected outage's id.
+    pub outage: Option<u64>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Selection>();
+}

@@ -35,17 +35,16 @@ fn publish_page_state(
     problem: Option<Res<crate::game::session::StartProblem>>,
     runs: Option<Res<crate::game::screens::compare::CompareRuns>>,
     drill: Option<Res<crate::game::screens::play::DrillPlay>>,
-    debrief: Option<Res<crate::game::screens::debrief::DebriefViews>>,
-    charts: Option<Res<crate::game::screens::play::LiveCharts>>,
+    debrief: Option<Res<crate::game::ui::debrief_views::DebriefViews>>,
+    charts: Option<Res<crate::game::ui::views::LiveCharts>>,
     display: (
         Option<Res<crate::game::help::HelpOverlay>>,
         Option<Res<crate::game::help::UiScale>>,
     ),
     board: (
         Option<Res<crate::game::board::BoardScene>>,
-        Option<Res<crate::game::board::BoardSelection>>,
+        Option<Res<crate::game::state::Selection>>,
         Option<Res<bevy::diagnostic::DiagnosticsStore>>,
-        Option<Res<crate::game::state::SelectedOutage>>,
         Option<Res<crate::game::board::BoardPointer>>,
         Option<Res<crate::game::input::UiHasKeyboardFocus>>,
     ),
@@ -127,7 +126,7 @@ fn publish_page_state(
     if let Some(h) = &display.0 {
         set("help", JsValue::from_bool(h.0));
     }
-    if let Some(f) = &board.5 {
+    if let Some(f) = &board.4 {
         set("textFocus", JsValue::from_bool(f.0));
     }
     if let Some(u) = &display.1 {
@@ -156,7 +155,7 @@ fn publish_page_state(
             JsValue::from(t)
         };
         // Only what a click can reach (not under an egui window such as a hint).
-        let free = |p: bevy::math::Vec2| board.4.as_ref().is_none_or(|b| b.allows(p));
+        let free = |p: bevy::math::Vec2| board.3.as_ref().is_none_or(|b| b.allows(p));
         if let Some(t) = sc
             .tokens
             .iter()
@@ -171,7 +170,7 @@ fn publish_page_state(
         if let Some(id) = sel.item {
             put(&o, "selected", JsValue::from_f64(id as f64));
         }
-        if let Some(id) = board.3.as_ref().and_then(|s| s.0) {
+        if let Some(id) = sel.outage {
             put(&o, "selectedOutage", JsValue::from_f64(id as f64));
         }
         if let Some(store) = &board.2 {

@@ -393,10 +393,14 @@ fn test() -> Result<()> {
         run(cargo().args(["test", "--workspace", "--profile", TEST_PROFILE]))
     })?;
     stage("clippy", || {
+        // With the `dev` tools (the board's frame-time harness and its bench), so that they
+        // are linted too.
         run(cargo().args([
             "clippy",
             "--workspace",
             "--all-targets",
+            "--features",
+            "flowkata/dev",
             "--",
             "-D",
             "warnings",

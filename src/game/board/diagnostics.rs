@@ -1,7 +1,7 @@
 //! The board's cost per frame, in Bevy's diagnostics (`DiagnosticsStore`): the board's own
 //! systems (scene, sprites, animation) and, where Bevy renders, the render world's
 //! extraction. The web page publishes both (`window.__flowkata.frame`); the frame-time
-//! harness (`benches/board.rs`, [`super::probe`]) prints them with the egui figures.
+//! harness (`benches/board.rs`, `game::probe`) prints them with the egui figures.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -8,7 +8,7 @@
 //!    stations' shapes and the text (laid out by [`layout::layout`]);
 //! 2. the sprites follow the scene with animation ([`sprites`]);
 //! 3. Bevy's picking reports clicks and hovers ([`on_click`], [`on_over`], [`on_out`]):
-//!    a click on a token selects its item for the inspector ([`BoardSelection`]), a click on
+//!    a click on a token selects its item for the inspector ([`Selection`]), a click on
 //!    an alarm selects its outage for triage, hovering a station or a person shows its
 //!    figures ([`BoardHover`]).
 //!
@@ -19,15 +19,14 @@ use bevy::prelude::*;
 
 pub mod diagnostics;
 pub mod layout;
-pub mod probe;
 pub mod scene;
 pub mod sprites;
 
 use crate::game::AppSystems;
 use crate::game::screens::Screen;
-use crate::game::screens::debrief::DebriefViews;
 use crate::game::session::{SIM_MINUTES_PER_SECOND, Session};
-use crate::game::state::SelectedOutage;
+use crate::game::state::Selection;
+use crate::game::ui::debrief_views::DebriefViews;
 use sprites::{Alarm, Figure, MarkSprite, Token};
 
 /// Which run the board shows.
@@ -64,13 +63,6 @@ pub struct BoardScene {
     pub glide: f32,
     /// What the scene was built from: sim time, events, commands, area, scale.
     built_from: Option<(u64, u64, usize, [i32; 4], i32, bool)>,
-}
-
-/// The item selected on the board, for the inspector and the keys E and X.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct BoardSelection {
-    /// Its id.
-    pub item: Option<u64>,
 }
 
 /// What the pointer rests on.
@@ -117,7 +109,6 @@ pub struct BoardSystems;
 pub fn plugin(app: &mut App) {
     app.init_resource::<BoardTarget>()
         .init_resource::<BoardScene>()
-        .init_resource::<BoardSelection>()
         .init_resource::<BoardHover>()
         .init_resource::<BoardPointer>()
         .init_resource::<sprites::BoardIndex>()
@@ -152,11 +143,11 @@ pub fn plugin(app: &mut App) {
 /// Leaving a screen takes the board and its selection away.
 fn close(
     mut target: ResMut<BoardTarget>,
-    mut selection: ResMut<BoardSelection>,
+    mut selection: ResMut<Selection>,
     mut hover: ResMut<BoardHover>,
 ) {
     target.area = None;
-    *selection = BoardSelection::default();
+    *selection = Selection::default();
     *hover = BoardHover::default();
 }
 
@@ -170,10 +161,7 @@ fn build_scene(
     let source = match (target.area, target.source) {
         (None, _) => None,
         (Some(_), BoardSource::Session) => session.as_ref().map(|s| (&s.sim, s.speed, s.paused)),
-        (Some(_), BoardSource::Replay) => debrief
-            .as_ref()
-            .and_then(|d| d.scrub.as_ref())
-            .map(|s| (s.scrubber.view(), s.speed, !s.playing)),
+        (Some(_), BoardSource::Replay) => debrief.as_ref().and_then(|d| d.replay()),
     };
     let (Some(area), Some((sim, speed, paused))) = (target.area, source) else {
         if board.key.is_some() {
@@ -212,8 +200,7 @@ pub fn on_click(
     target: Res<BoardTarget>,
     tokens: Query<&Token>,
     alarms: Query<&Alarm>,
-    mut selection: ResMut<BoardSelection>,
-    outage: Option<ResMut<SelectedOutage>>,
+    mut selection: ResMut<Selection>,
 ) {
     if !pointer.allows(click.pointer_location.position) || target.source != BoardSource::Session {
         return;
@@ -221,10 +208,8 @@ pub fn on_click(
     let e = click.entity;
     if let Ok(t) = tokens.get(e) {
         selection.item = Some(t.item);
-    } else if let Ok(a) = alarms.get(e)
-        && let Some(mut o) = outage
-    {
-        o.0 = Some(a.outage);
+    } else if let Ok(a) = alarms.get(e) {
+        selection.outage = Some(a.outage);
     }
 }
 

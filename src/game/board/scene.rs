@@ -8,7 +8,7 @@ use bevy_egui::egui::Color32;
 
 use super::layout::{self, ColumnKind, Grid, Layout};
 use crate::game::theme;
-use crate::sim::{Activity, ItemView, OutagePhase, Risk, Simulation, WorkType};
+use crate::sim::{Activity, CenterView, ItemView, OutagePhase, Risk, Simulation, WorkType};
 
 /// What a static mark is, when the pointer can pick it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,10 +171,11 @@ fn gauge_color(rho: f64) -> Color32 {
     }
 }
 
-/// Builds the board of `sim` in `area` (logical pixels) at `scale`.
+/// Builds the board of `sim` in `area` (logical pixels) at `scale`: the backlog, each
+/// center's column, done, the production systems with their outages, the people and the
+/// cracks of technical debt, each drawn by its own function below.
 pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
     let centers = sim.center_views();
-    let workers = sim.worker_views();
     let systems = if sim.level().outages.is_some() {
         sim.level().system_names()
     } else {
@@ -186,30 +187,49 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
     }));
     kinds.push(ColumnKind::Done);
     let l = layout::layout(area, scale, &kinds, systems.len());
-    let s = l.scale;
     let grime = debt_grime(sim);
     let card_fill = lerp(CARD, CARD_DEBT, grime);
     let mut scene = Scene {
         failed_deploys: sim.deploy_log().iter().filter(|d| d.failed).count(),
         ..Default::default()
     };
+    backlog(&mut scene, sim, &l, card_fill);
+    for (i, c) in centers.iter().enumerate() {
+        center(&mut scene, &l, card_fill, i, c);
+    }
+    done(&mut scene, sim, &l, card_fill);
+    production(&mut scene, sim, &l, card_fill, &systems);
+    people(&mut scene, sim, &l, &centers, systems.len());
+    debt_cracks(&mut scene, area, l.scale, grime);
+    scene.layout = Some(l);
+    scene
+}
 
-    let mark = |rect: Rect, color: Color32, z: f32| Mark {
+/// A static mark (not picked, not turned).
+fn mark(rect: Rect, color: Color32, z: f32) -> Mark {
+    Mark {
         rect,
         color,
         z,
         angle: 0.0,
         pick: None,
-    };
-    let label = |pos: Vec2, text: String, color: Color32, size: f32| Label {
+    }
+}
+
+/// A label anchored at its top left corner.
+fn label(pos: Vec2, text: String, color: Color32, size: f32) -> Label {
+    Label {
         pos,
         text,
         color,
         size,
         anchor: Anchor::TopLeft,
-    };
+    }
+}
 
-    // The backlog.
+/// The backlog's column: its count (and whether it is held) and its tokens.
+fn backlog(scene: &mut Scene, sim: &Simulation, l: &Layout, card_fill: Color32) {
+    let s = l.scale;
     let backlog = sim.backlog_views();
     let col = &l.columns[0];
     scene.marks.push(mark(col.card, card_fill, 0.0));
@@ -226,129 +246,127 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
         theme::MUTED,
         12.0,
     ));
-    place_tokens(
-        &mut scene,
-        &l,
-        l.grid(col.queue),
-        &backlog,
-        Spot::Backlog,
-        false,
-    );
+    place_tokens(scene, l, l.grid(col.queue), &backlog, Spot::Backlog, false);
+}
 
-    // The centers.
-    for (i, c) in centers.iter().enumerate() {
-        let col = &l.columns[i + 1];
-        let spot = Spot::Center(i);
+/// Center `i`'s column: its card and header (WIP against its limit, ρ), its gauge, its desk
+/// with the items in service, its outbox, the change board's queue at the deploy step, its
+/// queue, and the WIP limit's and a forming batch's boundaries.
+fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &CenterView) {
+    let s = l.scale;
+    let col = &l.columns[i + 1];
+    let spot = Spot::Center(i);
+    if c.constraint_only {
+        let b = 2.5 * s;
+        scene.marks.push(mark(
+            Rect::from_corners(col.card.min - b, col.card.max + b),
+            theme::CONSTRAINT,
+            0.0,
+        ));
+    }
+    let fill = if c.skipped {
+        lerp(card_fill, theme::ALARM, 0.25)
+    } else {
+        card_fill
+    };
+    scene.marks.push(Mark {
+        pick: Some(Pick::Station(i)),
+        ..mark(col.card, fill, 0.01)
+    });
+    let wip = c.queue.len() + c.in_service.len() + c.blocked.len() + c.awaiting_approval.len();
+    let limit = c.wip_limit.map_or(String::new(), |l| format!("/{l}"));
+    scene.labels.push(label(
+        col.header.min,
         if c.constraint_only {
-            let b = 2.5 * s;
-            scene.marks.push(mark(
-                Rect::from_corners(col.card.min - b, col.card.max + b),
-                theme::CONSTRAINT,
-                0.0,
-            ));
-        }
-        let fill = if c.skipped {
-            lerp(card_fill, theme::ALARM, 0.25)
+            format!("★ {}", c.name)
         } else {
-            card_fill
-        };
-        scene.marks.push(Mark {
-            pick: Some(Pick::Station(i)),
-            ..mark(col.card, fill, 0.01)
-        });
-        let wip = c.queue.len() + c.in_service.len() + c.blocked.len() + c.awaiting_approval.len();
-        let limit = c.wip_limit.map_or(String::new(), |l| format!("/{l}"));
+            c.name.clone()
+        },
+        if c.constraint_only {
+            theme::CONSTRAINT
+        } else {
+            Color32::WHITE
+        },
+        15.0,
+    ));
+    scene.labels.push(label(
+        col.header.min + Vec2::new(0.0, 17.0 * s),
+        format!(
+            "WIP {wip}{limit} · ρ {:.0}%{}",
+            100.0 * c.utilization,
+            if c.skipped { " · skipped" } else { "" }
+        ),
+        theme::MUTED,
+        12.0,
+    ));
+    // Utilization gauge.
+    scene.marks.push(mark(col.gauge, GAUGE_BG, 0.02));
+    let mut g = col.gauge;
+    g.max.x = g.min.x + g.width() * c.utilization.clamp(0.0, 1.0) as f32;
+    scene.marks.push(mark(g, gauge_color(c.utilization), 0.03));
+    // The desk: one lighter slot per server.
+    scene.marks.push(mark(col.desk, DESK, 0.02));
+    place_tokens(scene, l, l.grid(col.desk), &c.in_service, spot, true);
+    if !c.blocked.is_empty() {
+        scene
+            .marks
+            .push(mark(col.outbox, theme::ALARM.linear_multiply(0.35), 0.02));
+    }
+    place_tokens(scene, l, l.grid(col.outbox), &c.blocked, spot, false);
+    if c.is_deploy {
+        scene.deploy_at = Some(col.desk.center());
         scene.labels.push(label(
-            col.header.min,
-            if c.constraint_only {
-                format!("★ {}", c.name)
-            } else {
-                c.name.clone()
-            },
-            if c.constraint_only {
-                theme::CONSTRAINT
-            } else {
-                Color32::WHITE
-            },
-            15.0,
-        ));
-        scene.labels.push(label(
-            col.header.min + Vec2::new(0.0, 17.0 * s),
-            format!(
-                "WIP {wip}{limit} · ρ {:.0}%{}",
-                100.0 * c.utilization,
-                if c.skipped { " · skipped" } else { "" }
-            ),
-            theme::MUTED,
-            12.0,
-        ));
-        // Utilization gauge.
-        scene.marks.push(mark(col.gauge, GAUGE_BG, 0.02));
-        let mut g = col.gauge;
-        g.max.x = g.min.x + g.width() * c.utilization.clamp(0.0, 1.0) as f32;
-        scene.marks.push(mark(g, gauge_color(c.utilization), 0.03));
-        // The desk: one lighter slot per server.
-        scene.marks.push(mark(col.desk, DESK, 0.02));
-        place_tokens(&mut scene, &l, l.grid(col.desk), &c.in_service, spot, true);
-        if !c.blocked.is_empty() {
-            scene
-                .marks
-                .push(mark(col.outbox, theme::ALARM.linear_multiply(0.35), 0.02));
-        }
-        place_tokens(&mut scene, &l, l.grid(col.outbox), &c.blocked, spot, false);
-        if c.is_deploy {
-            scene.deploy_at = Some(col.desk.center());
-            scene.labels.push(label(
-                Vec2::new(col.approval.min.x, col.approval.min.y - 14.0 * s),
-                format!("Change board ({})", c.awaiting_approval.len()),
-                theme::MUTED,
-                11.0,
-            ));
-            place_tokens(
-                &mut scene,
-                &l,
-                l.grid(col.approval),
-                &c.awaiting_approval,
-                spot,
-                false,
-            );
-        }
-        let queue_grid = l.grid(col.queue);
-        scene.labels.push(label(
-            Vec2::new(col.queue.min.x, col.queue.min.y - 14.0 * s),
-            match c.batch {
-                Some(b) => format!(
-                    "{} of {b}: {} waiting",
-                    if c.is_deploy { "deploy" } else { "batch" },
-                    c.queue.len()
-                ),
-                None => format!("Queue {}", c.queue.len()),
-            },
+            Vec2::new(col.approval.min.x, col.approval.min.y - 14.0 * s),
+            format!("Change board ({})", c.awaiting_approval.len()),
             theme::MUTED,
             11.0,
         ));
-        place_tokens(&mut scene, &l, queue_grid, &c.queue, spot, false);
-        // The WIP limit as a boundary: a bar where the queue has no more room.
-        if let Some(lim) = c.wip_limit {
-            let used = c.in_service.len() + c.blocked.len() + c.awaiting_approval.len();
-            let room = (lim as usize).saturating_sub(used);
-            if room < queue_grid.capacity() {
-                scene
-                    .marks
-                    .push(boundary(&queue_grid, room, LIMIT, l.token, s));
-            }
-        }
-        // A forming batch: a bar after the batch's size.
-        if let Some(b) = c.batch
-            && (b as usize) < queue_grid.capacity()
-        {
+        place_tokens(
+            scene,
+            l,
+            l.grid(col.approval),
+            &c.awaiting_approval,
+            spot,
+            false,
+        );
+    }
+    let queue_grid = l.grid(col.queue);
+    scene.labels.push(label(
+        Vec2::new(col.queue.min.x, col.queue.min.y - 14.0 * s),
+        match c.batch {
+            Some(b) => format!(
+                "{} of {b}: {} waiting",
+                if c.is_deploy { "deploy" } else { "batch" },
+                c.queue.len()
+            ),
+            None => format!("Queue {}", c.queue.len()),
+        },
+        theme::MUTED,
+        11.0,
+    ));
+    place_tokens(scene, l, queue_grid, &c.queue, spot, false);
+    // The WIP limit as a boundary: a bar where the queue has no more room.
+    if let Some(lim) = c.wip_limit {
+        let used = c.in_service.len() + c.blocked.len() + c.awaiting_approval.len();
+        let room = (lim as usize).saturating_sub(used);
+        if room < queue_grid.capacity() {
             scene
                 .marks
-                .push(boundary(&queue_grid, b as usize, BATCH, l.token, s));
+                .push(boundary(&queue_grid, room, LIMIT, l.token, s));
         }
     }
+    // A forming batch: a bar after the batch's size.
+    if let Some(b) = c.batch
+        && (b as usize) < queue_grid.capacity()
+    {
+        scene
+            .marks
+            .push(boundary(&queue_grid, b as usize, BATCH, l.token, s));
+    }
+}
 
-    // Done.
+/// The done column: the count of items done.
+fn done(scene: &mut Scene, sim: &Simulation, l: &Layout, card_fill: Color32) {
     let col = l.columns.last().expect("done column");
     scene.marks.push(mark(col.card, card_fill, 0.0));
     scene.done_at = col.queue.center();
@@ -364,10 +382,20 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
             28.0,
         )
     });
+}
 
-    // Production systems and their outages.
+/// The production systems, each up or down, with an alarm per open outage and, for the
+/// first, its phase and running cost; and the improvement work's area.
+fn production(
+    scene: &mut Scene,
+    sim: &Simulation,
+    l: &Layout,
+    card_fill: Color32,
+    systems: &[String],
+) {
+    let s = l.scale;
     let open: Vec<_> = sim.open_outages().collect();
-    for (k, (r, name)) in l.systems.iter().zip(&systems).enumerate() {
+    for (k, (r, name)) in l.systems.iter().zip(systems).enumerate() {
         let down: Vec<_> = open.iter().filter(|o| o.system == k).collect();
         let fill = if down.is_empty() {
             card_fill
@@ -412,10 +440,16 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
         theme::MUTED,
         12.0,
     ));
+}
 
-    // People, at the station they work at.
-    let mut standing: Vec<usize> = vec![0; centers.len() + systems.len() + 1];
-    let improving_slot = centers.len() + systems.len();
+/// The people, at the station they work at (or the system they fix, or improvement work),
+/// each with their pile of tickets, their load bar and their name.
+fn people(scene: &mut Scene, sim: &Simulation, l: &Layout, centers: &[CenterView], systems: usize) {
+    let s = l.scale;
+    let workers = sim.worker_views();
+    let open: Vec<_> = sim.open_outages().collect();
+    let mut standing: Vec<usize> = vec![0; centers.len() + systems + 1];
+    let improving_slot = centers.len() + systems;
     for (wi, w) in workers.iter().enumerate() {
         let home = w.skills.first().map_or(0, |(c, _)| *c);
         let (slot, base, row) = match &w.activity {
@@ -522,9 +556,11 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
             pile,
         });
     }
+}
 
-    // Technical debt: cracks across the board, more as it grows (fixed places, so the
-    // board does not flicker).
+/// Technical debt: cracks across the board, more as it grows (fixed places, so the board
+/// does not flicker).
+fn debt_cracks(scene: &mut Scene, area: Rect, s: f32, grime: f32) {
     let cracks = (grime * 40.0).round() as usize;
     for k in 0..cracks {
         let h = |salt: u64| {
@@ -546,9 +582,6 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
             )
         });
     }
-
-    scene.layout = Some(l);
-    scene
 }
 
 /// A bar across the grid at cell `k`'s left edge (or, at a row's start, its top edge):

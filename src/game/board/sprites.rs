@@ -238,6 +238,68 @@ fn clear(commands: &mut Commands, index: &mut BoardIndex, parts: &Query<Entity, 
     *index = BoardIndex::default();
 }
 
+/// The tokens the board moves (not those leaving).
+type Tokens<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static mut Token,
+        &'static mut Glide,
+        &'static Transform,
+        &'static mut Visibility,
+        &'static TokenParts,
+    ),
+    Without<Leaving>,
+>;
+/// The people's figures.
+type Figures<'w, 's> =
+    Query<'w, 's, (&'static mut Glide, &'static Transform), (With<Figure>, Without<Token>)>;
+/// The pool of mark sprites.
+type MarkSprites<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static mut MarkSprite,
+        &'static mut Transform,
+        &'static mut Pickable,
+    ),
+    (Without<Token>, Without<Figure>),
+>;
+/// Where the alarms stand.
+type AlarmPlaces<'w, 's> = Query<
+    'w,
+    's,
+    &'static mut Transform,
+    (
+        With<Alarm>,
+        Without<Token>,
+        Without<Figure>,
+        Without<MarkSprite>,
+    ),
+>;
+/// The sprites' visibility (tokens' parts and marks).
+type Visible<'w, 's> = Query<'w, 's, &'static mut Visibility, Without<Token>>;
+
+/// This frame's timing and placement: the window, the time, the glide's duration, where
+/// new tokens enter (`None` when sprites are made again in place) and whether they are.
+struct Frame {
+    window: Vec2,
+    now: f32,
+    glide: f32,
+    entry: Option<Vec2>,
+    in_place: bool,
+}
+
+/// What every part of [`follow_scene`] works with.
+struct Ctx<'a, 'w, 's> {
+    commands: &'a mut Commands<'w, 's>,
+    index: &'a mut BoardIndex,
+    images: &'a BoardImages,
+    scene: &'a scene::Scene,
+    layout: &'a super::layout::Layout,
+    f: Frame,
+}
+
 /// Brings the sprites to the scene: spawns, retargets and despawns tokens, people, alarms
 /// and marks.
 // Bevy systems name their queries' filters in the signature.
@@ -250,32 +312,12 @@ pub(super) fn follow_scene(
     images: Option<Res<BoardImages>>,
     mut index: ResMut<BoardIndex>,
     parts: Query<Entity, With<BoardPart>>,
-    mut tokens: Query<
-        (
-            &mut Token,
-            &mut Glide,
-            &Transform,
-            &mut Visibility,
-            &TokenParts,
-        ),
-        Without<Leaving>,
-    >,
-    mut visible: Query<&mut Visibility, Without<Token>>,
+    mut tokens: Tokens,
+    mut visible: Visible,
     mut sprites: Query<&mut Sprite>,
-    mut figures: Query<(&mut Glide, &Transform), (With<Figure>, Without<Token>)>,
-    mut mark_sprites: Query<
-        (&mut MarkSprite, &mut Transform, &mut Pickable),
-        (Without<Token>, Without<Figure>),
-    >,
-    mut alarm_places: Query<
-        &mut Transform,
-        (
-            With<Alarm>,
-            Without<Token>,
-            Without<Figure>,
-            Without<MarkSprite>,
-        ),
-    >,
+    mut figures: Figures,
+    mut mark_sprites: MarkSprites,
+    mut alarm_places: AlarmPlaces,
 ) {
     let Some(images) = images else { return };
     let (Some(scene_key), true) = (&board.key, target.area.is_some()) else {
@@ -314,16 +356,35 @@ pub(super) fn follow_scene(
             .id();
         index.halo = Some(halo);
     }
-    let window = target.window;
-    let now = time.elapsed_secs();
-    let glide = board.glide;
-    let entry = (!in_place).then_some(layout.columns[0].queue.min);
+    let f = Frame {
+        window: target.window,
+        now: time.elapsed_secs(),
+        glide: board.glide,
+        entry: (!in_place).then_some(layout.columns[0].queue.min),
+        in_place,
+    };
+    let ctx = &mut Ctx {
+        commands: &mut commands,
+        index: &mut index,
+        images: &images,
+        scene,
+        layout,
+        f,
+    };
+    follow_tokens(ctx, &mut tokens, &mut visible);
+    follow_people(ctx, &mut figures, &mut sprites);
+    follow_alarms(ctx, &mut alarm_places);
+    burst_failed_deploy(ctx);
+    follow_marks(ctx, &mut mark_sprites, &mut sprites, &mut visible);
+}
 
-    // Tokens.
-    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(scene.tokens.len());
-    for t in &scene.tokens {
+/// Tokens: each item's token glides to its place and shows its flags; a new item's token
+/// enters; a gone item's token leaves (to done, or fading from the backlog when refused).
+fn follow_tokens(ctx: &mut Ctx, tokens: &mut Tokens, visible: &mut Visible) {
+    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(ctx.scene.tokens.len());
+    for t in &ctx.scene.tokens {
         seen.insert(t.item.id, ());
-        match index.tokens.get(&t.item.id).copied() {
+        match ctx.index.tokens.get(&t.item.id).copied() {
             Some(e) => {
                 let Ok((mut tok, mut g, tf, mut vis, parts)) = tokens.get_mut(e) else {
                     continue;
@@ -331,10 +392,10 @@ pub(super) fn follow_scene(
                 tok.spot = t.spot;
                 if g.to != t.pos {
                     *g = Glide {
-                        from: to_board(tf.translation, window),
+                        from: to_board(tf.translation, ctx.f.window),
                         to: t.pos,
-                        start: now,
-                        duration: glide,
+                        start: ctx.f.now,
+                        duration: ctx.f.glide,
                     };
                 }
                 let want = if t.visible {
@@ -362,45 +423,48 @@ pub(super) fn follow_scene(
             }
             None => {
                 let e = spawn_token(
-                    &mut commands,
-                    &images,
+                    ctx.commands,
+                    ctx.images,
                     t,
-                    layout.token,
-                    entry,
-                    now,
-                    glide,
-                    window,
+                    ctx.layout.token,
+                    ctx.f.entry,
+                    ctx.f.now,
+                    ctx.f.glide,
+                    ctx.f.window,
                 );
-                index.tokens.insert(t.item.id, e);
+                ctx.index.tokens.insert(t.item.id, e);
             }
         }
     }
-    let gone: Vec<u64> = index
+    let gone: Vec<u64> = ctx
+        .index
         .tokens
         .keys()
         .filter(|id| !seen.contains_key(*id))
         .copied()
         .collect();
     for id in gone {
-        let e = index.tokens.remove(&id).expect("listed");
+        let e = ctx.index.tokens.remove(&id).expect("listed");
         if let Ok((tok, _, tf, _, _)) = tokens.get(e) {
             let fade = tok.spot == scene::Spot::Backlog;
-            let from = to_board(tf.translation, window);
-            commands.entity(e).remove::<Token>().insert((
+            let from = to_board(tf.translation, ctx.f.window);
+            ctx.commands.entity(e).remove::<Token>().insert((
                 Leaving { fade },
                 Glide {
                     from,
-                    to: if fade { from } else { scene.done_at },
-                    start: now,
-                    duration: glide.max(0.3),
+                    to: if fade { from } else { ctx.scene.done_at },
+                    start: ctx.f.now,
+                    duration: ctx.f.glide.max(0.3),
                 },
                 Visibility::Inherited,
             ));
         }
     }
+}
 
-    // People.
-    for p in &scene.people {
+/// People: each figure glides to where they work and takes the tint of what they do.
+fn follow_people(ctx: &mut Ctx, figures: &mut Figures, sprites: &mut Query<&mut Sprite>) {
+    for p in &ctx.scene.people {
         let tint = if p.on_outage {
             theme::ALARM
         } else if p.constraint {
@@ -410,16 +474,16 @@ pub(super) fn follow_scene(
         } else {
             Color32::from_gray(225)
         };
-        match index.people.get(p.index).copied() {
+        match ctx.index.people.get(p.index).copied() {
             Some(e) => {
                 if let Ok((mut g, tf)) = figures.get_mut(e)
                     && g.to != p.pos
                 {
                     *g = Glide {
-                        from: to_board(tf.translation, window),
+                        from: to_board(tf.translation, ctx.f.window),
                         to: p.pos,
-                        start: now,
-                        duration: glide.max(0.25),
+                        start: ctx.f.now,
+                        duration: ctx.f.glide.max(0.25),
                     };
                 }
                 if let Ok(mut s) = sprites.get_mut(e) {
@@ -427,30 +491,30 @@ pub(super) fn follow_scene(
                 }
             }
             None => {
-                let mut e = commands.spawn((
+                let mut e = ctx.commands.spawn((
                     BoardPart,
                     Figure { index: p.index },
                     Sprite {
-                        image: images.person.clone(),
+                        image: ctx.images.person.clone(),
                         color: color(tint),
-                        custom_size: Some(layout.person),
+                        custom_size: Some(ctx.layout.person),
                         ..default()
                     },
-                    Transform::from_translation(to_world(p.pos, window, 30.0)),
+                    Transform::from_translation(to_world(p.pos, ctx.f.window, 30.0)),
                     Glide {
                         from: p.pos,
                         to: p.pos,
-                        start: now,
-                        duration: glide,
+                        start: ctx.f.now,
+                        duration: ctx.f.glide,
                     },
                     Pickable::default(),
                 ));
                 if p.constraint {
                     e.with_child((
                         Sprite {
-                            image: images.ring.clone(),
+                            image: ctx.images.ring.clone(),
                             color: color(theme::CONSTRAINT),
-                            custom_size: Some(Vec2::splat(layout.person.y * 1.45)),
+                            custom_size: Some(Vec2::splat(ctx.layout.person.y * 1.45)),
                             ..default()
                         },
                         Transform::from_xyz(0.0, 0.0, -0.1),
@@ -458,99 +522,116 @@ pub(super) fn follow_scene(
                     ));
                 }
                 let e = e.id();
-                if index.people.len() <= p.index {
-                    index.people.resize(p.index + 1, Entity::PLACEHOLDER);
+                if ctx.index.people.len() <= p.index {
+                    ctx.index.people.resize(p.index + 1, Entity::PLACEHOLDER);
                 }
-                index.people[p.index] = e;
+                ctx.index.people[p.index] = e;
             }
         }
     }
+}
 
-    // Alarms.
-    let open: HashMap<u64, ()> = scene.alarms.iter().map(|a| (a.id, ())).collect();
-    for a in &scene.alarms {
+/// Alarms: one per open outage, where the scene puts it; a fixed outage's goes.
+fn follow_alarms(ctx: &mut Ctx, alarm_places: &mut AlarmPlaces) {
+    let open: HashMap<u64, ()> = ctx.scene.alarms.iter().map(|a| (a.id, ())).collect();
+    for a in &ctx.scene.alarms {
         // An alarm stands where the scene puts it now: when an earlier outage on its
-        // system is fixed it moves up the row, and it follows a new window size.
-        if let Some(&e) = index.alarms.get(&a.id) {
+        // system is fixed it moves up the row, and it follows a new ctx.f.window size.
+        if let Some(&e) = ctx.index.alarms.get(&a.id) {
             if let Ok(mut tf) = alarm_places.get_mut(e) {
-                let at = to_world(a.pos, window, tf.translation.z);
+                let at = to_world(a.pos, ctx.f.window, tf.translation.z);
                 if tf.translation != at {
                     tf.translation = at;
                 }
             }
         } else {
-            let e = commands
+            let e = ctx
+                .commands
                 .spawn((
                     BoardPart,
                     Alarm {
                         outage: a.id,
                         // Made again for a new text size: no second flash.
-                        born: if in_place { now - ALARM_FLASH } else { now },
+                        born: if ctx.f.in_place {
+                            ctx.f.now - ALARM_FLASH
+                        } else {
+                            ctx.f.now
+                        },
                     },
                     Sprite {
-                        image: images.triangle.clone(),
+                        image: ctx.images.triangle.clone(),
                         color: color(theme::ALARM),
-                        custom_size: Some(Vec2::splat(22.0 * layout.scale)),
+                        custom_size: Some(Vec2::splat(22.0 * ctx.layout.scale)),
                         ..default()
                     },
-                    Transform::from_translation(to_world(a.pos, window, 40.0)),
+                    Transform::from_translation(to_world(a.pos, ctx.f.window, 40.0)),
                     Pickable::default(),
                 ))
                 .id();
-            index.alarms.insert(a.id, e);
+            ctx.index.alarms.insert(a.id, e);
         }
     }
-    let fixed: Vec<u64> = index
+    let fixed: Vec<u64> = ctx
+        .index
         .alarms
         .keys()
         .filter(|id| !open.contains_key(*id))
         .copied()
         .collect();
     for id in fixed {
-        let e = index.alarms.remove(&id).expect("listed");
-        commands.entity(e).despawn();
+        let e = ctx.index.alarms.remove(&id).expect("listed");
+        ctx.commands.entity(e).despawn();
     }
+}
 
-    // A failed deploy blows up its batch.
-    if scene.failed_deploys > index.failed_deploys {
-        index.failed_deploys = scene.failed_deploys;
-        if let Some(at) = scene.deploy_at {
+/// A failed deploy blows up its batch: debris flies from the deploy step.
+fn burst_failed_deploy(ctx: &mut Ctx) {
+    if ctx.scene.failed_deploys > ctx.index.failed_deploys {
+        ctx.index.failed_deploys = ctx.scene.failed_deploys;
+        if let Some(at) = ctx.scene.deploy_at {
             for k in 0..16 {
                 let a = k as f32 / 16.0 * std::f32::consts::TAU;
-                let speed = (120.0 + 60.0 * ((k * 7) % 5) as f32) * layout.scale;
-                commands.spawn((
+                let speed = (120.0 + 60.0 * ((k * 7) % 5) as f32) * ctx.layout.scale;
+                ctx.commands.spawn((
                     BoardPart,
                     Debris {
                         velocity: Vec2::new(a.cos(), a.sin()) * speed,
-                        born: now,
+                        born: ctx.f.now,
                     },
                     Sprite {
-                        image: images.square.clone(),
+                        image: ctx.images.square.clone(),
                         color: color(if k % 2 == 0 {
                             theme::ALARM
                         } else {
                             theme::work_color(WorkType::Change)
                         }),
-                        custom_size: Some(Vec2::splat(layout.token * 0.7)),
+                        custom_size: Some(Vec2::splat(ctx.layout.token * 0.7)),
                         ..default()
                     },
-                    Transform::from_translation(to_world(at, window, 50.0)),
+                    Transform::from_translation(to_world(at, ctx.f.window, 50.0)),
                     Pickable::IGNORE,
                 ));
             }
         }
     }
+}
 
-    // Marks: a pool of plain rectangles, reassigned in order.
-    for (k, m) in scene.marks.iter().enumerate() {
-        let translation = to_world(m.rect.center(), window, m.z * 10.0);
+/// Marks: a pool of plain rectangles, reassigned in order; the rest hidden.
+fn follow_marks(
+    ctx: &mut Ctx,
+    mark_sprites: &mut MarkSprites,
+    sprites: &mut Query<&mut Sprite>,
+    visible: &mut Visible,
+) {
+    for (k, m) in ctx.scene.marks.iter().enumerate() {
+        let translation = to_world(m.rect.center(), ctx.f.window, m.z * 10.0);
         let rotation = Quat::from_rotation_z(m.angle);
         let pickable = if m.pick.is_some() {
             Pickable::default()
         } else {
             Pickable::IGNORE
         };
-        match index.marks.get(k).copied() {
+        match ctx.index.marks.get(k).copied() {
             Some(e) => {
                 if let Ok((mut ms, mut tf, mut pk)) = mark_sprites.get_mut(e) {
                     ms.pick = m.pick;
@@ -569,7 +650,8 @@ pub(super) fn follow_scene(
                 }
             }
             None => {
-                let e = commands
+                let e = ctx
+                    .commands
                     .spawn((
                         BoardPart,
                         MarkSprite { pick: m.pick },
@@ -582,11 +664,11 @@ pub(super) fn follow_scene(
                         pickable,
                     ))
                     .id();
-                index.marks.push(e);
+                ctx.index.marks.push(e);
             }
         }
     }
-    for &e in &index.marks[scene.marks.len().min(index.marks.len())..] {
+    for &e in &ctx.index.marks[ctx.scene.marks.len().min(ctx.index.marks.len())..] {
         if let Ok(mut v) = visible.get_mut(e) {
             v.set_if_neq(Visibility::Hidden);
         }
@@ -713,8 +795,7 @@ fn spawn_token(
 #[allow(clippy::type_complexity)]
 pub(super) fn place_halo(
     index: Res<BoardIndex>,
-    selection: Res<super::BoardSelection>,
-    outage: Option<Res<crate::game::state::SelectedOutage>>,
+    selection: Res<crate::game::state::Selection>,
     targets: Query<&Transform, Without<Halo>>,
     mut halo: Query<(&mut Transform, &mut Visibility), With<Halo>>,
 ) {
@@ -724,11 +805,7 @@ pub(super) fn place_halo(
     let target = selection
         .item
         .and_then(|id| index.tokens.get(&id))
-        .or_else(|| {
-            outage
-                .and_then(|o| o.0)
-                .and_then(|id| index.alarms.get(&id))
-        })
+        .or_else(|| selection.outage.and_then(|id| index.alarms.get(&id)))
         .and_then(|&e| targets.get(e).ok());
     match target {
         Some(t) => {

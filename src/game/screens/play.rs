@@ -1,6 +1,7 @@
 //! Playing a level: the HUD, the board and the controls. The clock advances with real time
 //! at the chosen speed in a pausable system; when the run is over, the debrief follows.
-//! The outage selected for triage lives only while the screen does.
+//! The selection (an item, an outage for triage) starts empty on entering a level and is
+//! cleared on leaving it.
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -10,45 +11,17 @@ use super::Screen;
 use crate::game::board::BoardSource;
 use crate::game::launch::DrillSetup;
 use crate::game::progress::SavedProgress;
-use crate::game::screens::title::TitleChoices;
 use crate::game::session::SPEEDS;
 use crate::game::session::{PlayerCommand, SIM_MINUTES_PER_SECOND, Session, TimeControl};
-use crate::game::state::SelectedOutage;
+use crate::game::state::Selection;
 use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
+use crate::game::ui::title::TitleChoices;
+use crate::game::ui::views::LiveCharts;
 use crate::game::ui::{board_overlay, controls, hints, hud, root_ui, views};
 use crate::game::{AppSystems, PausableSystems};
 use crate::sim::challenge::HintWatcher;
 use crate::sim::kata::{self, DrillPhase};
-
-/// The live charts during play (the debrief's first three views, small): whether they show,
-/// which one, and the views as of the last sample (recomputed once per sample, not per
-/// frame). Kept across levels: a player who opened them keeps them open.
-#[derive(Resource, Default)]
-pub struct LiveCharts {
-    /// Whether the window shows.
-    pub open: bool,
-    /// Which chart: 0 cumulative flow, 1 lead time, 2 utilization vs wait.
-    pub tab: usize,
-    /// Samples of the run the cache was computed at, and for which run (level, seed).
-    cached_at: Option<(usize, String, u64)>,
-    cfd: Option<crate::sim::debrief::Cfd>,
-    lead: crate::sim::debrief::LeadScatter,
-    curves: Vec<crate::sim::debrief::CenterWait>,
-}
-
-impl LiveCharts {
-    /// Recomputes the views of `sim` when it took a new sample.
-    fn refresh(&mut self, sim: &crate::sim::Simulation) {
-        let key = (sim.samples().len(), sim.level().id.clone(), sim.seed());
-        if self.cached_at.as_ref() != Some(&key) {
-            self.cfd = Some(crate::sim::debrief::cfd(sim));
-            self.lead = crate::sim::debrief::lead_scatter(sim);
-            self.curves = crate::sim::debrief::wait_curves(sim);
-            self.cached_at = Some(key);
-        }
-    }
-}
 
 /// The level's hints in this run: the core's watcher, and the hints due and not yet
 /// dismissed (indices into the level's `hints`), oldest first.
@@ -80,7 +53,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             OnEnter(Screen::Play),
             |mut commands: Commands, session: Option<Res<Session>>| {
-                commands.init_resource::<SelectedOutage>();
+                commands.insert_resource(Selection::default());
                 // A drill (also one resumed mid-way): the boundary reports so far, by replay.
                 if let Some(s) = &session
                     && s.storyboard.is_some()
@@ -99,7 +72,7 @@ pub(super) fn plugin(app: &mut App) {
             },
         )
         .add_systems(OnExit(Screen::Play), |mut commands: Commands| {
-            commands.remove_resource::<SelectedOutage>();
+            commands.insert_resource(Selection::default());
             commands.remove_resource::<Hints>();
             commands.remove_resource::<DrillPlay>();
         })
@@ -220,7 +193,6 @@ fn play_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
     choices: Res<TitleChoices>,
-    selected: Option<ResMut<SelectedOutage>>,
     hints: Option<ResMut<Hints>>,
     drill: Option<ResMut<DrillPlay>>,
     (time, setup, mut live, mut help): (
@@ -233,7 +205,7 @@ fn play_screen(
     mut output: PlayOutput,
     mut board_params: board_overlay::BoardParams,
 ) -> Result {
-    let (Some(mut session), Some(mut selected)) = (session, selected) else {
+    let Some(mut session) = session else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
@@ -242,13 +214,7 @@ fn play_screen(
         help: help.0,
         ..default()
     };
-    panels(
-        &mut root_ui(ctx),
-        &session,
-        &mut selected,
-        board_params.state(),
-        &mut asks,
-    );
+    panels(&mut root_ui(ctx), &session, board_params.state(), &mut asks);
     let PlayAsks {
         time: clicks,
         download,
@@ -316,11 +282,10 @@ pub(crate) struct PlayAsks {
 
 /// The play screen's panels in `root`: the HUD on top, the decisions on the right and the
 /// board (its text, its inspector and hover figures) in the transparent middle, over the
-/// sprites. The screen and the frame-time harness (`board::probe`) both lay it out here.
+/// sprites. The screen and the frame-time harness (`game::probe`) both lay it out here.
 pub(crate) fn panels(
     root: &mut egui::Ui,
     session: &Session,
-    selected: &mut SelectedOutage,
     board: board_overlay::BoardState,
     asks: &mut PlayAsks,
 ) {
@@ -338,7 +303,7 @@ pub(crate) fn panels(
         .resizable(false)
         .default_size(290.0)
         .show(root, |ui| {
-            controls::show(ui, session, selected, &mut asks.orders)
+            controls::show(ui, session, board.selection, &mut asks.orders)
         });
     let style = root.ctx().global_style();
     egui::CentralPanel::default()
@@ -350,7 +315,6 @@ pub(crate) fn panels(
                 session.paused,
                 BoardSource::Session,
                 board,
-                selected,
                 &mut asks.orders,
             )
         });

@@ -9,44 +9,11 @@ use super::Screen;
 use crate::game::files::{self, Inbox, Purpose};
 use crate::game::launch::DrillSetup;
 use crate::game::progress::SavedProgress;
-use crate::game::runs::{self, Resumable, Resume};
+use crate::game::runs::{self, Resume};
 use crate::game::session::{Session, StartLevel, StartProblem};
-use crate::game::ui::workshop::{self, DrillForm, WorkshopChoice};
+use crate::game::ui::title::TitleChoices;
+use crate::game::ui::workshop::{self, WorkshopChoice};
 use crate::game::ui::{root_ui, title};
-
-/// Choices on the title screen. They live as long as the app on purpose: a facilitator
-/// who sets the workshop's seed keeps it from one level to the next.
-#[derive(Resource)]
-pub struct TitleChoices {
-    /// Seed typed by the player or the facilitator.
-    pub seed: u64,
-    /// Whether the player has changed the seed (otherwise each level's own seed is used).
-    pub custom_seed: bool,
-    /// Whether "clear for the next group" is waiting for its confirmation.
-    pub confirm_clear: bool,
-    /// The team's name, written into run files.
-    pub team: String,
-    /// A run link or (natively) a path typed into the workshop row.
-    pub typed: String,
-    /// The facilitator's drill being set up.
-    pub(crate) drill_form: DrillForm,
-    /// Saved runs that can be resumed (read on entering the screen).
-    pub resumable: Vec<Resumable>,
-}
-
-impl Default for TitleChoices {
-    fn default() -> Self {
-        Self {
-            seed: 1,
-            custom_seed: false,
-            confirm_clear: false,
-            team: String::new(),
-            typed: String::new(),
-            drill_form: DrillForm::default(),
-            resumable: Vec::new(),
-        }
-    }
-}
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TitleChoices>()

@@ -12,10 +12,9 @@ use bevy_egui::egui;
 
 use crate::game::board::scene::{Anchor, Scene};
 use crate::game::board::{
-    BoardHover, BoardPointer, BoardScene, BoardSelection, BoardSource, BoardTarget, Hover,
-    scene::LIMIT,
+    BoardHover, BoardPointer, BoardScene, BoardSource, BoardTarget, Hover, scene::LIMIT,
 };
-use crate::game::state::SelectedOutage;
+use crate::game::state::Selection;
 use crate::game::theme;
 use crate::sim::{Action, Activity, ItemDetail, ItemPlace, Simulation, WorkType};
 
@@ -27,8 +26,8 @@ pub(crate) struct BoardState<'a> {
     pub target: &'a mut BoardTarget,
     /// Whether the pointer is on egui (written here).
     pub pointer: &'a mut BoardPointer,
-    /// The selected item.
-    pub selection: &'a mut BoardSelection,
+    /// The selected item and outage.
+    pub selection: &'a mut Selection,
     /// What the pointer rests on.
     pub hover: Option<Hover>,
 }
@@ -39,7 +38,7 @@ pub(crate) struct BoardParams<'w> {
     scene: Res<'w, BoardScene>,
     target: ResMut<'w, BoardTarget>,
     pointer: ResMut<'w, BoardPointer>,
-    selection: ResMut<'w, BoardSelection>,
+    selection: ResMut<'w, Selection>,
     hover: Res<'w, BoardHover>,
 }
 
@@ -66,7 +65,6 @@ pub(crate) fn show(
     paused: bool,
     source: BoardSource,
     board: BoardState,
-    selected: &mut SelectedOutage,
     out: &mut Vec<Action>,
 ) {
     let ctx = ui.ctx().clone();
@@ -74,7 +72,7 @@ pub(crate) fn show(
         if paused {
             ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume ·");
         }
-        outage_banner(ui, sim, selected);
+        outage_banner(ui, sim, board.selection);
         legend(ui);
     });
     let rest = ui.available_rect_before_wrap();
@@ -394,7 +392,7 @@ fn person_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
 
 /// A banner while production is down: how many outages, what they cost per hour, and a
 /// link to select the oldest for triage.
-fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOutage) {
+fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut Selection) {
     let open: Vec<_> = sim.open_outages().collect();
     let Some(oldest) = open.first() else { return };
     let per_hour = sim.outage_cost_per_hour() * open.len() as f64;
@@ -415,7 +413,7 @@ fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut SelectedOut
                     .strong(),
                 );
                 if ui.link(format!("triage #{} (O)", oldest.id)).clicked() {
-                    selected.0 = Some(oldest.id);
+                    selected.outage = Some(oldest.id);
                 }
             });
         });

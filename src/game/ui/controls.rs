@@ -7,7 +7,7 @@
 use bevy_egui::egui;
 
 use crate::game::session::Session;
-use crate::game::state::SelectedOutage;
+use crate::game::state::Selection;
 use crate::game::theme;
 use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{
@@ -18,7 +18,7 @@ use crate::sim::{
 pub(crate) fn show(
     ui: &mut egui::Ui,
     session: &Session,
-    selected: &mut SelectedOutage,
+    selected: &mut Selection,
     out: &mut Vec<Action>,
 ) {
     let sim = &session.sim;
@@ -389,12 +389,7 @@ fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     }
 }
 
-fn outages(
-    ui: &mut egui::Ui,
-    sim: &Simulation,
-    selected: &mut SelectedOutage,
-    out: &mut Vec<Action>,
-) {
+fn outages(ui: &mut egui::Ui, sim: &Simulation, selected: &mut Selection, out: &mut Vec<Action>) {
     let open: Vec<_> = sim.open_outages().collect();
     ui.heading(format!("Outages ({})", open.len()));
     if open.is_empty() {
@@ -402,7 +397,7 @@ fn outages(
     }
     let workers = sim.worker_views();
     for o in open {
-        let is_selected = selected.0 == Some(o.id);
+        let is_selected = selected.outage == Some(o.id);
         let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(
             if is_selected { 2.5 } else { 1.0 },
             theme::ALARM,
@@ -436,7 +431,7 @@ fn outages(
                 )
                 .clicked()
             {
-                selected.0 = if is_selected { None } else { Some(o.id) };
+                selected.outage = if is_selected { None } else { Some(o.id) };
             }
             let noticed = o.detected_at.map_or(0.0, |d| d - o.raised_at);
             ui.label(format!(

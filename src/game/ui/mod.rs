@@ -12,11 +12,12 @@ pub(crate) mod board_overlay;
 pub(crate) mod compare;
 pub(crate) mod controls;
 pub(crate) mod debrief;
+pub mod debrief_views;
 pub(crate) mod goals;
 pub(crate) mod hints;
 pub(crate) mod hud;
 pub(crate) mod kata;
-pub(crate) mod title;
+pub mod title;
 pub(crate) mod views;
 pub(crate) mod workshop;
 

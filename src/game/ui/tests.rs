@@ -9,16 +9,16 @@ use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use super::{controls, hud, title};
 use crate::game::progress::SavedProgress;
-use crate::game::screens::title::TitleChoices;
 use crate::game::session::StartLevel;
 use crate::game::session::{Session, TimeControl};
-use crate::game::state::SelectedOutage;
+use crate::game::state::Selection;
+use crate::game::ui::title::TitleChoices;
 use crate::sim::{Action, Assignee, Level};
 
 /// What a panel test holds: the session it shows and what the player's input produced.
 struct Panel {
     session: Session,
-    selected: SelectedOutage,
+    selected: Selection,
     out: Vec<Action>,
     time: Vec<TimeControl>,
     download: bool,
@@ -29,7 +29,7 @@ impl Panel {
         let level = Level::embedded(level).expect("embedded level");
         Panel {
             session: Session::new(level, seed),
-            selected: SelectedOutage::default(),
+            selected: Selection::default(),
             out: Vec::new(),
             time: Vec::new(),
             download: false,
@@ -174,7 +174,7 @@ fn triage_sends_the_outage_to_the_chosen_worker() {
     h.run();
     h.get_by_label_contains(&format!("#{id} ")).click();
     h.run();
-    assert_eq!(h.state().selected.0, Some(id));
+    assert_eq!(h.state().selected.outage, Some(id));
     h.get(By::new().role(Role::Button).label("Wes")).click();
     h.run();
     assert_eq!(
@@ -433,7 +433,7 @@ fn the_hud_download_button_asks_for_the_run_file() {
 /// The debrief of a finished phoenix run with its views.
 struct Debrief {
     session: Session,
-    views: crate::game::screens::debrief::DebriefViews,
+    views: crate::game::ui::debrief_views::DebriefViews,
 }
 
 fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
@@ -444,7 +444,7 @@ fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
         .apply(Action::ProtectConstraint { on: true })
         .unwrap();
     session.sim.run_to_end();
-    let views = crate::game::screens::debrief::DebriefViews::of(&session.sim, luck_seeds);
+    let views = crate::game::ui::debrief_views::DebriefViews::of(&session.sim, luck_seeds);
     Harness::builder()
         .with_size(egui::vec2(1400.0, 1000.0))
         .build_ui_state(
@@ -460,7 +460,7 @@ fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
 /// its seeds have run.
 #[test]
 fn the_debrief_tabs_scrub_and_luck_band_answer_clicks() {
-    use crate::game::screens::debrief::Tab;
+    use crate::game::ui::debrief_views::Tab;
     let mut h = debrief_harness(5);
     h.run();
     h.get_by_label("2 Cumulative flow").click();
@@ -522,7 +522,7 @@ fn the_debrief_tabs_scrub_and_luck_band_answer_clicks() {
 /// a finished luck band, and the views have what each level has.
 #[test]
 fn every_debrief_view_draws_for_every_level() {
-    use crate::game::screens::debrief::{DebriefViews, Tab};
+    use crate::game::ui::debrief_views::{DebriefViews, Tab};
     for level in Level::all_embedded() {
         let mut session = Session::new(level.clone(), level.seed);
         session.sim.run_to_end();

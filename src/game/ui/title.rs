@@ -5,14 +5,51 @@
 
 use bevy_egui::egui;
 
+use bevy::prelude::Resource;
+
 use crate::game::progress::SavedProgress;
-use crate::game::screens::title::TitleChoices;
+use crate::game::runs::Resumable;
 use crate::game::session::{StartLevel, StartProblem};
 use crate::game::theme;
 use crate::game::ui::goals;
+use crate::game::ui::workshop::DrillForm;
 use crate::sim::Level;
 use crate::sim::campaign::{self, ACTS};
 use crate::sim::level::Decision;
+
+/// Choices on the title screen. They live as long as the app on purpose: a facilitator
+/// who sets the workshop's seed keeps it from one level to the next.
+#[derive(Resource)]
+pub struct TitleChoices {
+    /// Seed typed by the player or the facilitator.
+    pub seed: u64,
+    /// Whether the player has changed the seed (otherwise each level's own seed is used).
+    pub custom_seed: bool,
+    /// Whether "clear for the next group" is waiting for its confirmation.
+    pub confirm_clear: bool,
+    /// The team's name, written into run files.
+    pub team: String,
+    /// A run link or (natively) a path typed into the workshop row.
+    pub typed: String,
+    /// The facilitator's drill being set up.
+    pub(crate) drill_form: DrillForm,
+    /// Saved runs that can be resumed (read on entering the screen).
+    pub resumable: Vec<Resumable>,
+}
+
+impl Default for TitleChoices {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            custom_seed: false,
+            confirm_clear: false,
+            team: String::new(),
+            typed: String::new(),
+            drill_form: DrillForm::default(),
+            resumable: Vec::new(),
+        }
+    }
+}
 
 /// Draws the campaign screen; returns a level to start when the player picks one. Progress
 /// controls change `saved` directly (and save it).

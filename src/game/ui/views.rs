@@ -4,6 +4,7 @@
 //! luck band. Every time axis is in workdays; `cursor` (workdays) draws the time scrub's
 //! position as a vertical line. Colors: the Okabe–Ito palette ([`theme::okabe_ito`]).
 
+use bevy::prelude::Resource;
 use bevy_egui::egui::{self, Color32};
 use egui_plot::{
     Bar, BarChart, BoxElem, BoxPlot, BoxSpread, FilledArea, HLine, Legend, Line, MarkerShape, Plot,
@@ -18,6 +19,35 @@ use crate::sim::debrief::{
 use crate::sim::dora;
 use crate::sim::luck::LuckReport;
 use crate::sim::{SimTime, WorkType};
+
+/// The live charts during play (the debrief's first three views, small): whether they show,
+/// which one, and the views as of the last sample (recomputed once per sample, not per
+/// frame). Kept across levels: a player who opened them keeps them open.
+#[derive(Resource, Default)]
+pub struct LiveCharts {
+    /// Whether the window shows.
+    pub open: bool,
+    /// Which chart: 0 cumulative flow, 1 lead time, 2 utilization vs wait.
+    pub tab: usize,
+    /// Samples of the run the cache was computed at, and for which run (level, seed).
+    pub(crate) cached_at: Option<(usize, String, u64)>,
+    pub(crate) cfd: Option<crate::sim::debrief::Cfd>,
+    pub(crate) lead: crate::sim::debrief::LeadScatter,
+    pub(crate) curves: Vec<crate::sim::debrief::CenterWait>,
+}
+
+impl LiveCharts {
+    /// Recomputes the views of `sim` when it took a new sample.
+    pub(crate) fn refresh(&mut self, sim: &crate::sim::Simulation) {
+        let key = (sim.samples().len(), sim.level().id.clone(), sim.seed());
+        if self.cached_at.as_ref() != Some(&key) {
+            self.cfd = Some(crate::sim::debrief::cfd(sim));
+            self.lead = crate::sim::debrief::lead_scatter(sim);
+            self.curves = crate::sim::debrief::wait_curves(sim);
+            self.cached_at = Some(key);
+        }
+    }
+}
 
 /// Draws the scrub position `cursor` (workdays), if any.
 fn cursor_line(p: &mut egui_plot::PlotUi, cursor: Option<f64>) {

@@ -3,13 +3,13 @@
 //! or GPU:
 //! - the game's logic plugins (the board's among them) on `MinimalPlugins` play a level at
 //!   16×, one 60 Hz frame per update; the board's systems are timed by Bevy's diagnostics
-//!   ([`super::diagnostics::BOARD_UPDATE`]);
+//!   ([`crate::game::board::diagnostics::BOARD_UPDATE`]);
 //! - the play screen's egui interface (HUD, controls, the board's text and inspector) is
 //!   built on an egui context at the window's size each frame, with the same run and scene,
 //!   and its building and its tessellation are timed separately.
 //!
 //! Render extraction needs a renderer (a GPU, or the browser's WebGL): the web page
-//! publishes it from [`super::diagnostics::RENDER_EXTRACT`]. `benches/board.rs` prints
+//! publishes it from [`crate::game::board::diagnostics::RENDER_EXTRACT`]. `benches/board.rs` prints
 //! the figures; no test asserts a time.
 
 use std::time::{Duration, Instant};
@@ -18,11 +18,10 @@ use bevy::diagnostic::{DiagnosticsPlugin, DiagnosticsStore};
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::{BoardScene, BoardTarget};
+use crate::game::board::{BoardScene, BoardTarget};
 use crate::game::progress::SavedProgress;
 use crate::game::screens::play;
 use crate::game::session::{Session, StartLevel};
-use crate::game::state::SelectedOutage;
 use crate::game::ui::{board_overlay, root_ui};
 
 /// Figures of one measured series, milliseconds per frame.
@@ -126,7 +125,6 @@ pub fn run(
         )),
         ..Default::default()
     };
-    let mut selected = SelectedOutage::default();
     let mut builds = Vec::with_capacity(frames);
     let mut tessellations = Vec::with_capacity(frames);
     let mut report = ProbeReport {
@@ -139,8 +137,8 @@ pub fn run(
         // The egui pass of the frame: the interface over the current run and scene.
         let world = app.world_mut();
         let mut target = world.resource::<BoardTarget>().clone();
-        let mut pointer = super::BoardPointer::default();
-        let mut selection = *world.resource::<super::BoardSelection>();
+        let mut pointer = crate::game::board::BoardPointer::default();
+        let mut selection = *world.resource::<crate::game::state::Selection>();
         let t0 = Instant::now();
         let output = {
             let session = world.resource::<Session>();
@@ -150,7 +148,6 @@ pub fn run(
                 play::panels(
                     &mut root_ui(&ctx),
                     session,
-                    &mut selected,
                     board_overlay::BoardState {
                         scene,
                         target: &mut target,
@@ -186,7 +183,7 @@ pub fn run(
             // Only the measured frames in the board's history.
             if let Some(d) = world
                 .resource_mut::<DiagnosticsStore>()
-                .get_mut(&super::diagnostics::BOARD_UPDATE)
+                .get_mut(&crate::game::board::diagnostics::BOARD_UPDATE)
             {
                 d.clear_history();
             }
@@ -195,7 +192,7 @@ pub fn run(
     }
     let store = app.world().resource::<DiagnosticsStore>();
     let board: Vec<f64> = store
-        .get(&super::diagnostics::BOARD_UPDATE)
+        .get(&crate::game::board::diagnostics::BOARD_UPDATE)
         .map(|d| d.values().copied().collect())
         .unwrap_or_default();
     report.board_update = Series::of(board);
