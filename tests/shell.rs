@@ -840,3 +840,50 @@ fn help_toggles_and_the_text_size_is_remembered() {
     assert_eq!(app.world().resource::<UiScale>().factor, 1.0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The page state (what the web page publishes as `window.__flowkata`) is built by each
+/// plugin for its own part, natively too: the screen, the run, the play screen's and the
+/// debrief's parts each appear on their screen only, and the ended run's hash is the core's.
+#[test]
+fn each_plugin_publishes_its_part_of_the_page_state() {
+    use flowkata::game::page::PageState;
+    use serde_json::json;
+    let mut app = app();
+    let page = |app: &App| app.world().resource::<PageState>().clone();
+    let title = page(&app);
+    assert_eq!(title.get("screen"), Some(&json!("Title")));
+    assert_eq!(title.get("level"), None, "no run on the title screen");
+    assert!(
+        title
+            .get("unlocked")
+            .is_some_and(|u| u.as_array().is_some_and(|a| !a.is_empty()))
+    );
+    start(&mut app, "brent", 5);
+    let play = page(&app);
+    assert_eq!(play.get("screen"), Some(&json!("Play")));
+    assert_eq!(play.get("level"), Some(&json!("brent")));
+    assert_eq!(play.get("seed"), Some(&json!(5.0)));
+    assert_eq!(play.get("finished"), Some(&json!(false)));
+    assert_eq!(play.get("liveCharts"), Some(&json!(false)));
+    assert_eq!(
+        play.get("stateHash"),
+        None,
+        "the hash only once the run has ended"
+    );
+    assert_eq!(play.get("debrief"), None);
+    app.world_mut().resource_mut::<Session>().sim.run_to_end();
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    let debrief = page(&app);
+    let hash = app.world().resource::<Session>().sim.state_hash();
+    assert_eq!(debrief.get("stateHash"), Some(&json!(hash)));
+    assert_eq!(
+        debrief.get("liveCharts"),
+        None,
+        "the play screen's part left with it"
+    );
+    let part = debrief.get("debrief").expect("the debrief's part");
+    assert_eq!(part["tab"], json!("Summary"));
+    assert!(part["scrub"]["end"].as_f64().is_some());
+}

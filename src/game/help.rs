@@ -103,7 +103,20 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(super::AppSystems::RecordInput)
                 .run_if(|f: Res<UiHasKeyboardFocus>| !f.0),
         )
-        .add_systems(Last, save_scale);
+        .add_systems(Last, save_scale)
+        .add_systems(
+            Last,
+            (|help: Res<HelpOverlay>,
+              scale: Res<UiScale>,
+              mut page: ResMut<crate::game::page::PageState>| {
+                page.set("help", help.0);
+                page.set(
+                    "uiScale",
+                    crate::game::page::number(f64::from(scale.factor)),
+                );
+            })
+            .in_set(crate::game::page::PublishPage),
+        );
 }
 
 pub(super) fn ui_plugin(app: &mut App) {

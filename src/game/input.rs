@@ -31,12 +31,20 @@ pub const DIGIT_KEYS: [KeyCode; 9] = [
 pub struct UiHasKeyboardFocus(pub bool);
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<UiHasKeyboardFocus>().add_systems(
-        Update,
-        (shortcuts, board_keys)
-            .in_set(super::AppSystems::RecordInput)
-            .run_if(in_state(Screen::Play).and_then(|f: Res<UiHasKeyboardFocus>| !f.0)),
-    );
+    app.init_resource::<UiHasKeyboardFocus>()
+        .add_systems(
+            Update,
+            (shortcuts, board_keys)
+                .in_set(super::AppSystems::RecordInput)
+                .run_if(in_state(Screen::Play).and_then(|f: Res<UiHasKeyboardFocus>| !f.0)),
+        )
+        .add_systems(
+            Last,
+            (|f: Res<UiHasKeyboardFocus>, mut page: ResMut<crate::game::page::PageState>| {
+                page.set("textFocus", f.0);
+            })
+            .in_set(crate::game::page::PublishPage),
+        );
 }
 
 fn shortcuts(

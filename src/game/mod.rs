@@ -23,6 +23,7 @@ pub mod files;
 pub mod help;
 pub mod input;
 pub mod launch;
+pub mod page;
 pub mod progress;
 pub mod runs;
 pub mod screens;
@@ -89,6 +90,7 @@ pub fn logic_plugin(app: &mut App) {
     );
     app.add_plugins((
         state::plugin,
+        page::plugin,
         screens::plugin,
         session::plugin,
         input::plugin,

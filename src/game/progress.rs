@@ -300,7 +300,16 @@ pub(super) fn plugin(app: &mut App) {
         app.insert_resource(SavedProgress::load(Store::for_platform()));
     }
     app.add_systems(OnEnter(Screen::Debrief), record_finished_run)
-        .add_systems(Update, receive_picked_file);
+        .add_systems(Update, receive_picked_file)
+        .add_systems(Last, publish_page.in_set(crate::game::page::PublishPage));
+}
+
+/// The page state's `unlocked`: the campaign levels the saved progress opens, in order.
+fn publish_page(saved: Res<SavedProgress>, mut page: ResMut<crate::game::page::PageState>) {
+    let unlocked: Vec<&str> = crate::sim::campaign::campaign_levels()
+        .filter(|id| saved.progress.unlocked(id))
+        .collect();
+    page.set("unlocked", unlocked);
 }
 
 /// A finished run counts for progress, whatever started it (the campaign, a shared link, a

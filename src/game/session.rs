@@ -177,7 +177,8 @@ pub(super) fn plugin(app: &mut App) {
             )
                 .chain()
                 .in_set(AppSystems::Apply),
-        );
+        )
+        .add_systems(Last, publish_page.in_set(crate::game::page::PublishPage));
 }
 
 fn start_level(
@@ -270,5 +271,35 @@ fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: 
         if let Err(e) = session.sim.apply(action.clone()) {
             session.last_error = Some((e.0, now));
         }
+    }
+}
+
+/// The page state's run: `level`, `seed`, `simTime` (sim minutes), `finished`, `score`,
+/// `commands` (how many), and once the run has ended `stars` and `stateHash`; `opened` the
+/// verified-run notice of an opened run; `problem` why the last start or open failed.
+fn publish_page(
+    session: Option<Res<Session>>,
+    problem: Option<Res<StartProblem>>,
+    mut page: ResMut<crate::game::page::PageState>,
+) {
+    use crate::game::page::number;
+    if let Some(s) = &session {
+        let sim = &s.sim;
+        page.set("level", sim.level().id.clone());
+        page.set("seed", number(sim.seed() as f64));
+        page.set("simTime", number(sim.now()));
+        page.set("finished", sim.is_finished());
+        page.set("score", number(sim.score()));
+        page.set("commands", sim.commands().len());
+        if sim.is_finished() {
+            page.set("stars", sim.report().stars);
+            page.set("stateHash", sim.state_hash());
+        }
+        if let Some(o) = &s.opened {
+            page.set("opened", o.clone());
+        }
+    }
+    if let Some(p) = &problem {
+        page.set("problem", p.0.clone());
     }
 }

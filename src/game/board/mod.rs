@@ -132,12 +132,67 @@ pub fn plugin(app: &mut App) {
                 .chain()
                 .in_set(BoardSystems),
         )
+        .add_systems(Last, publish_page.in_set(crate::game::page::PublishPage))
         .add_systems(OnExit(Screen::Play), close)
         .add_systems(OnExit(Screen::Debrief), close)
         .add_observer(on_click)
         .add_observer(on_over)
         .add_observer(on_out)
         .add_plugins(diagnostics::plugin);
+}
+
+/// The page state's `board`, while the board shows a run: `{ tokens, shown, people, alarms,
+/// waitingToken, alarm, selected, selectedOutage, updateMs, extractMs }`: the counts, the
+/// first shown waiting token and the first alarm (`{ id, x, y }` in board pixels, which are
+/// CSS pixels, and only where a click reaches them, not under an egui window), the
+/// selection's ids, and the frame's costs from Bevy's diagnostics (milliseconds).
+fn publish_page(
+    board: Res<BoardScene>,
+    selection: Res<Selection>,
+    pointer: Res<BoardPointer>,
+    store: Option<Res<bevy::diagnostic::DiagnosticsStore>>,
+    mut page: ResMut<crate::game::page::PageState>,
+) {
+    use serde_json::{Map, Value, json};
+    if board.key.is_none() {
+        return;
+    }
+    let sc = &board.scene;
+    let mut o = Map::new();
+    o.insert("tokens".into(), sc.tokens.len().into());
+    let shown = sc.tokens.iter().filter(|t| t.visible).count();
+    o.insert("shown".into(), shown.into());
+    o.insert("people".into(), sc.people.len().into());
+    o.insert("alarms".into(), sc.alarms.len().into());
+    let point = |id: u64, p: Vec2| json!({ "id": id, "x": p.x, "y": p.y });
+    if let Some(t) = sc
+        .tokens
+        .iter()
+        .rev()
+        .find(|t| t.visible && !t.in_service && pointer.allows(t.pos))
+    {
+        o.insert("waitingToken".into(), point(t.item.id, t.pos));
+    }
+    if let Some(a) = sc.alarms.iter().find(|a| pointer.allows(a.pos)) {
+        o.insert("alarm".into(), point(a.id, a.pos));
+    }
+    if let Some(id) = selection.item {
+        o.insert("selected".into(), id.into());
+    }
+    if let Some(id) = selection.outage {
+        o.insert("selectedOutage".into(), id.into());
+    }
+    if let Some(store) = &store {
+        for (k, path) in [
+            ("updateMs", &diagnostics::BOARD_UPDATE),
+            ("extractMs", &diagnostics::RENDER_EXTRACT),
+        ] {
+            if let Some(avg) = store.get(path).and_then(|d| d.average()) {
+                o.insert(k.into(), crate::game::page::number(avg));
+            }
+        }
+    }
+    page.set("board", Value::Object(o));
 }
 
 /// Leaving a screen takes the board and its selection away.

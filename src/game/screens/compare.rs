@@ -41,7 +41,32 @@ impl CompareRuns {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CompareRuns>()
-        .add_systems(Update, receive_runs.run_if(in_state(Screen::Compare)));
+        .add_systems(Update, receive_runs.run_if(in_state(Screen::Compare)))
+        .add_systems(
+            Last,
+            publish_page
+                .run_if(in_state(Screen::Compare))
+                .in_set(crate::game::page::PublishPage),
+        );
+}
+
+/// The page state's `compare`: the rows in order, each `{ team, status, score }` (score
+/// `null` for a run that did not verify).
+fn publish_page(runs: Res<CompareRuns>, mut page: ResMut<crate::game::page::PageState>) {
+    let rows: Vec<serde_json::Value> = runs
+        .comparison
+        .rows()
+        .iter()
+        .zip(&runs.comparison.entries)
+        .map(|(row, e)| {
+            serde_json::json!({
+                "team": e.team(),
+                "status": row[2],
+                "score": e.score().map_or(serde_json::Value::Null, crate::game::page::number),
+            })
+        })
+        .collect();
+    page.set("compare", rows);
 }
 
 pub(super) fn ui_plugin(app: &mut App) {

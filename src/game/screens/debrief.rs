@@ -55,7 +55,55 @@ pub(super) fn plugin(app: &mut App) {
             )
                 .chain()
                 .run_if(in_state(Screen::Debrief)),
+        )
+        .add_systems(
+            Last,
+            publish_page
+                .run_if(in_state(Screen::Debrief))
+                .in_set(crate::game::page::PublishPage),
         );
+}
+
+/// The page state's `debrief`: `{ tab, luck: { done, total, computeMs, wallMs, beats,
+/// percentile, skill, luck, caveat }, scrub: { t, end, playing, viewTime, viewScore } }`
+/// (`wallMs` and the report's figures once the luck analysis is done).
+fn publish_page(views: Option<Res<DebriefViews>>, mut page: ResMut<crate::game::page::PageState>) {
+    use crate::game::page::number;
+    use serde_json::{Map, Value, json};
+    let Some(v) = views else { return };
+    let mut o = Map::new();
+    o.insert("tab".into(), v.tab.label().into());
+    if let Some(l) = &v.luck {
+        let (done, total) = l.job.progress();
+        let mut lo = Map::new();
+        lo.insert("done".into(), done.into());
+        lo.insert("total".into(), total.into());
+        lo.insert("computeMs".into(), number(l.compute_ms));
+        if let Some(w) = l.wall_ms {
+            lo.insert("wallMs".into(), number(w));
+        }
+        if let Some(r) = &l.report {
+            lo.insert("beats".into(), number(r.beats_baseline));
+            lo.insert("percentile".into(), number(r.percentile));
+            lo.insert("skill".into(), r.skill_sentence().into());
+            lo.insert("luck".into(), r.luck_sentence().into());
+            lo.insert("caveat".into(), r.caveat().into());
+        }
+        o.insert("luck".into(), Value::Object(lo));
+    }
+    if let Some(sc) = &v.scrub {
+        o.insert(
+            "scrub".into(),
+            json!({
+                "t": number(sc.t),
+                "end": number(sc.scrubber.end()),
+                "playing": sc.playing,
+                "viewTime": number(sc.scrubber.view().now()),
+                "viewScore": number(sc.scrubber.view().score()),
+            }),
+        );
+    }
+    page.set("debrief", Value::Object(o));
 }
 
 pub(super) fn ui_plugin(app: &mut App) {

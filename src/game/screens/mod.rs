@@ -29,12 +29,20 @@ pub enum Screen {
 
 /// The screens' logic: the state, and each screen's set-up, clean-up and transitions.
 pub(super) fn plugin(app: &mut App) {
-    app.init_state::<Screen>().add_plugins((
-        title::plugin,
-        play::plugin,
-        debrief::plugin,
-        compare::plugin,
-    ));
+    app.init_state::<Screen>()
+        .add_plugins((
+            title::plugin,
+            play::plugin,
+            debrief::plugin,
+            compare::plugin,
+        ))
+        .add_systems(
+            Last,
+            (|screen: Res<State<Screen>>, mut page: ResMut<crate::game::page::PageState>| {
+                page.set("screen", format!("{:?}", screen.get()));
+            })
+            .in_set(crate::game::page::PublishPage),
+        );
 }
 
 /// The screens' egui systems.

@@ -23,6 +23,29 @@ use crate::game::{AppSystems, PausableSystems};
 use crate::sim::challenge::HintWatcher;
 use crate::sim::kata::{self, DrillPhase};
 
+/// The page state's play part: `liveCharts` (whether the live charts show) and, in a
+/// drill, `drill`: `{ rounds, planned, reviewing }` (the round under review, else `null`).
+fn publish_page(
+    session: Option<Res<Session>>,
+    drill: Option<Res<DrillPlay>>,
+    charts: Res<LiveCharts>,
+    mut page: ResMut<crate::game::page::PageState>,
+) {
+    page.set("liveCharts", charts.open);
+    if let (Some(s), Some(d)) = (&session, &drill)
+        && let (Some(spec), Some(story)) = (s.sim.level().drill, &s.storyboard)
+    {
+        page.set(
+            "drill",
+            serde_json::json!({
+                "rounds": spec.rounds,
+                "planned": story.rounds.len(),
+                "reviewing": d.run.reviewing(),
+            }),
+        );
+    }
+}
+
 /// The level's hints in this run: the core's watcher, and the hints due and not yet
 /// dismissed (indices into the level's `hints`), oldest first.
 #[derive(Resource, Default)]
@@ -50,6 +73,12 @@ pub struct DrillPlay {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LiveCharts>()
+        .add_systems(
+            Last,
+            publish_page
+                .run_if(in_state(Screen::Play))
+                .in_set(crate::game::page::PublishPage),
+        )
         .add_systems(
             OnEnter(Screen::Play),
             |mut commands: Commands, session: Option<Res<Session>>| {
