@@ -887,3 +887,45 @@ fn each_plugin_publishes_its_part_of_the_page_state() {
     assert_eq!(part["tab"], json!("Summary"));
     assert!(part["scrub"]["end"].as_f64().is_some());
 }
+
+/// The play keys are the shortcut table's: pressing the key a row names does what the row
+/// says (the systems read their keys from `help::SHORTCUTS`, which the overlay shows).
+#[test]
+fn the_play_keys_are_the_ones_the_shortcut_table_names() {
+    use flowkata::game::help::{KeyAction, codes};
+    use flowkata::game::session::SPEEDS;
+    use flowkata::game::ui::views::LiveCharts;
+    let key = |a: KeyAction, n: usize| {
+        let code = codes(a)[n];
+        (code, Key::Character(format!("{code:?}").into()))
+    };
+    let mut app = app();
+    start(&mut app, "brent", 1);
+    let (code, logical) = key(KeyAction::Charts, 0);
+    press(&mut app, code, logical);
+    assert!(
+        app.world().resource::<LiveCharts>().open,
+        "the charts row's key opens them"
+    );
+    let (code, logical) = key(KeyAction::Protect, 0);
+    press(&mut app, code, logical);
+    assert!(
+        app.world()
+            .resource::<Session>()
+            .sim
+            .policy()
+            .protect_constraint
+    );
+    let (code, logical) = key(KeyAction::Pause, 0);
+    press(&mut app, code, logical);
+    assert!(app.world().resource::<Session>().paused);
+    for (n, speed) in SPEEDS.iter().enumerate().rev() {
+        let (code, logical) = key(KeyAction::Speed, n);
+        press(&mut app, code, logical);
+        assert_eq!(
+            app.world().resource::<Session>().speed,
+            *speed,
+            "key {code:?}"
+        );
+    }
+}

@@ -325,3 +325,38 @@ fn the_resolver_finds_the_module_each_path_names() {
         "sim::Simulation is the engine's"
     );
 }
+
+/// Colors live in `theme` only (docs/architecture.md): no color is written out anywhere
+/// else in the shell, so that no two series of a chart can be given one color by accident
+/// and a palette change is one file. (`TRANSPARENT` is no color: a panel without fill.)
+#[test]
+fn colors_are_defined_in_theme_only() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/game"), &mut files);
+    let mut found = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(root()).unwrap().to_path_buf();
+        if rel.ends_with("theme.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = code(line);
+            let literal = ["Color32::from_", "Color::srgb", "Color::rgb", "Color::hsl"]
+                .iter()
+                .any(|k| code.contains(k))
+                || code.split("Color32::").skip(1).any(|rest| {
+                    rest.starts_with(|c: char| c.is_ascii_uppercase())
+                        && !rest.starts_with("TRANSPARENT")
+                });
+            if literal {
+                found.push(format!("{}:{}: {}", rel.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "colors written outside src/game/theme.rs (name them in theme):\n{}",
+        found.join("\n")
+    );
+}

@@ -10,49 +10,245 @@ use tracing::warn;
 use super::input::UiHasKeyboardFocus;
 use super::progress::SavedProgress;
 
-/// Every keyboard shortcut: (where, keys, what). The help overlay and README's table show
-/// this list; the systems that handle the keys are in [`super::input`] (play),
-/// [`super::screens::debrief`] (debrief) and here (everywhere).
-pub const SHORTCUTS: &[(&str, &str, &str)] = &[
-    ("everywhere", "H or ?", "this help (Esc closes it)"),
-    (
-        "everywhere",
-        "+  −  0",
-        "larger, smaller or normal text (remembered)",
-    ),
-    ("play", "Space", "pause or resume"),
-    ("play", "1 2 3 4 5", "speed 1×, 2×, 4×, 8×, 16×"),
-    ("play", "P", "protect the constraint, on or off"),
-    ("play", "G", "the live charts"),
-    (
-        "play",
-        "←  →  or click",
-        "select the previous or next item on the board",
-    ),
-    ("play", "E", "expedite the selected item"),
-    ("play", "X", "refuse the selected item (in the backlog)"),
-    (
-        "play",
-        "O  or click an alarm",
-        "select the next open outage",
-    ),
-    (
-        "play",
-        "Shift + 1 … 9",
-        "give the selected outage to that person (as listed under Outages)",
-    ),
-    ("play", "D", "defer the selected outage"),
-    ("play", "Esc", "clear the selection"),
-    (
-        "play",
-        "Tab  Shift+Tab",
-        "move through the controls (Space or Enter presses, arrows change a value)",
-    ),
-    ("debrief", "1 … 8", "the tabs, Summary to Replay"),
-    ("debrief", "Space", "play or pause the replay"),
-    ("debrief", "←  →", "the previous or next event"),
-    ("debrief", "Home  End", "the start or the end of the run"),
+/// What a keyboard shortcut does. Each is handled by one key system, which asks the table
+/// ([`pressed`], [`codes`]) which keys trigger it, so the overlay and the keys cannot
+/// disagree: [`super::input`] (play), [`super::screens::debrief`] (debrief) and here
+/// (everywhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Open or close the help overlay.
+    Help,
+    /// Close the help overlay.
+    CloseHelp,
+    /// Larger text.
+    TextLarger,
+    /// Smaller text.
+    TextSmaller,
+    /// Normal text.
+    TextNormal,
+    /// Pause or resume play.
+    Pause,
+    /// A speed, by its digit (the n-th key, the n-th of `SPEEDS`).
+    Speed,
+    /// Protect the constraint, on or off.
+    Protect,
+    /// The live charts.
+    Charts,
+    /// The previous item (first key) or the next one (second key).
+    SelectItem,
+    /// Expedite the selected item.
+    Expedite,
+    /// Refuse the selected item.
+    Refuse,
+    /// Select the next open outage.
+    NextOutage,
+    /// Give the selected outage to the n-th person who can fix outages (with Shift).
+    GiveOutage,
+    /// Defer the selected outage.
+    Defer,
+    /// Clear the selection.
+    ClearSelection,
+    /// Move through the controls (egui's own keyboard focus: no system of ours).
+    Focus,
+    /// A debrief tab, by its digit.
+    DebriefTab,
+    /// Play or pause the debrief's replay.
+    DebriefPlay,
+    /// The previous (first key) or next (second key) event of the run.
+    DebriefEvent,
+    /// The start (first key) or end (second key) of the run.
+    DebriefEnds,
+}
+
+/// One keyboard shortcut: where it works, what it does, the keys that trigger it (in the
+/// order its handler reads them: previous before next, 1 before 2), and how the overlay
+/// writes them and what they do.
+#[derive(Clone, Copy, Debug)]
+pub struct Shortcut {
+    /// The screen: `everywhere`, `play` or `debrief`.
+    pub place: &'static str,
+    /// What it does.
+    pub action: KeyAction,
+    /// The keys, in the order the handler reads them.
+    pub codes: &'static [KeyCode],
+    /// The keys as the overlay writes them.
+    pub keys: &'static str,
+    /// What they do, as the overlay says it.
+    pub what: &'static str,
+}
+
+const DIGITS: [KeyCode; 9] = super::input::DIGIT_KEYS;
+
+/// Every keyboard shortcut, in the order the help overlay lists them.
+pub const SHORTCUTS: &[Shortcut] = &[
+    Shortcut {
+        place: "everywhere",
+        action: KeyAction::Help,
+        codes: &[KeyCode::KeyH, KeyCode::Slash],
+        keys: "H or ?",
+        what: "this help",
+    },
+    Shortcut {
+        place: "everywhere",
+        action: KeyAction::CloseHelp,
+        codes: &[KeyCode::Escape],
+        keys: "Esc",
+        what: "close this help",
+    },
+    Shortcut {
+        place: "everywhere",
+        action: KeyAction::TextLarger,
+        codes: &[KeyCode::Equal, KeyCode::NumpadAdd],
+        keys: "+ or =",
+        what: "larger text (remembered)",
+    },
+    Shortcut {
+        place: "everywhere",
+        action: KeyAction::TextSmaller,
+        codes: &[KeyCode::Minus, KeyCode::NumpadSubtract],
+        keys: "-",
+        what: "smaller text (remembered)",
+    },
+    Shortcut {
+        place: "everywhere",
+        action: KeyAction::TextNormal,
+        codes: &[KeyCode::Digit0, KeyCode::Numpad0],
+        keys: "0",
+        what: "normal text",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Pause,
+        codes: &[KeyCode::Space],
+        keys: "Space",
+        what: "pause or resume",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Speed,
+        codes: &[DIGITS[0], DIGITS[1], DIGITS[2], DIGITS[3], DIGITS[4]],
+        keys: "1 2 3 4 5",
+        what: "speed 1×, 2×, 4×, 8×, 16×",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Protect,
+        codes: &[KeyCode::KeyP],
+        keys: "P",
+        what: "protect the constraint, on or off",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Charts,
+        codes: &[KeyCode::KeyG],
+        keys: "G",
+        what: "the live charts",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::SelectItem,
+        codes: &[KeyCode::ArrowLeft, KeyCode::ArrowRight],
+        keys: "←  →  or click",
+        what: "select the previous or next item on the board",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Expedite,
+        codes: &[KeyCode::KeyE],
+        keys: "E",
+        what: "expedite the selected item",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Refuse,
+        codes: &[KeyCode::KeyX],
+        keys: "X",
+        what: "refuse the selected item (in the backlog)",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::NextOutage,
+        codes: &[KeyCode::KeyO],
+        keys: "O  or click an alarm",
+        what: "select the next open outage",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::GiveOutage,
+        codes: &DIGITS,
+        keys: "Shift + 1 … 9",
+        what: "give the selected outage to that person (as listed under Outages)",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Defer,
+        codes: &[KeyCode::KeyD],
+        keys: "D",
+        what: "defer the selected outage",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::ClearSelection,
+        codes: &[KeyCode::Escape],
+        keys: "Esc",
+        what: "clear the selection",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Focus,
+        codes: &[KeyCode::Tab],
+        keys: "Tab  Shift+Tab",
+        what: "move through the controls (Space or Enter presses, arrows change a value)",
+    },
+    Shortcut {
+        place: "debrief",
+        action: KeyAction::DebriefTab,
+        codes: &[
+            DIGITS[0], DIGITS[1], DIGITS[2], DIGITS[3], DIGITS[4], DIGITS[5], DIGITS[6], DIGITS[7],
+        ],
+        keys: "1 … 8",
+        what: "the tabs, Summary to Replay",
+    },
+    Shortcut {
+        place: "debrief",
+        action: KeyAction::DebriefPlay,
+        codes: &[KeyCode::Space],
+        keys: "Space",
+        what: "play or pause the replay",
+    },
+    Shortcut {
+        place: "debrief",
+        action: KeyAction::DebriefEvent,
+        codes: &[KeyCode::ArrowLeft, KeyCode::ArrowRight],
+        keys: "←  →",
+        what: "the previous or next event",
+    },
+    Shortcut {
+        place: "debrief",
+        action: KeyAction::DebriefEnds,
+        codes: &[KeyCode::Home, KeyCode::End],
+        keys: "Home  End",
+        what: "the start or the end of the run",
+    },
 ];
+
+/// The keys of `action`, from [`SHORTCUTS`] (empty if it has no row, which a test forbids).
+pub fn codes(action: KeyAction) -> &'static [KeyCode] {
+    SHORTCUTS
+        .iter()
+        .find(|s| s.action == action)
+        .map_or(&[], |s| s.codes)
+}
+
+/// Whether one of `action`'s keys was just pressed.
+pub fn pressed(keys: &ButtonInput<KeyCode>, action: KeyAction) -> bool {
+    keys.any_just_pressed(codes(action).iter().copied())
+}
+
+/// Which of `action`'s keys was just pressed, by its place in the row (0 for the first).
+pub fn pressed_nth(keys: &ButtonInput<KeyCode>, action: KeyAction) -> Option<usize> {
+    codes(action).iter().position(|k| keys.just_pressed(*k))
+}
 
 /// The text size's bounds and step, as egui zoom factors (1 = normal).
 pub const UI_SCALE: (f32, f32, f32) = (0.5, 3.0, 0.1);
@@ -156,21 +352,23 @@ fn help_keys(
     mut scale: ResMut<UiScale>,
 ) {
     let (least, most, step) = UI_SCALE;
-    if keys.any_just_pressed([KeyCode::Equal, KeyCode::NumpadAdd]) {
+    if pressed(&keys, KeyAction::TextLarger) {
         scale.factor = (scale.factor + step).min(most);
     }
-    if keys.any_just_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]) {
+    if pressed(&keys, KeyAction::TextSmaller) {
         scale.factor = (scale.factor - step).max(least);
     }
-    if keys.any_just_pressed([KeyCode::Digit0, KeyCode::Numpad0]) {
+    if pressed(&keys, KeyAction::TextNormal) {
         scale.factor = 1.0;
     }
-    let question = keys.just_pressed(KeyCode::Slash)
-        && (keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight));
-    if keys.just_pressed(KeyCode::KeyH) || question {
-        help.0 = !help.0;
+    // H, or ? (Shift and the slash key).
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    match pressed_nth(&keys, KeyAction::Help) {
+        Some(0) => help.0 = !help.0,
+        Some(_) if shift => help.0 = !help.0,
+        _ => {}
     }
-    if keys.just_pressed(KeyCode::Escape) {
+    if pressed(&keys, KeyAction::CloseHelp) {
         help.0 = false;
     }
 }
@@ -218,10 +416,10 @@ pub(crate) fn show(ui: &mut egui::Ui, scale: &mut UiScale) {
         .num_columns(3)
         .striped(true)
         .show(ui, |ui| {
-            for (place, keys, what) in SHORTCUTS {
-                ui.label(egui::RichText::new(*place).weak());
-                ui.label(egui::RichText::new(*keys).monospace().strong());
-                ui.label(*what);
+            for s in SHORTCUTS {
+                ui.label(egui::RichText::new(s.place).weak());
+                ui.label(egui::RichText::new(s.keys).monospace().strong());
+                ui.label(s.what);
                 ui.end_row();
             }
         });
@@ -250,24 +448,57 @@ pub(crate) fn show(ui: &mut egui::Ui, scale: &mut UiScale) {
 
 #[cfg(test)]
 mod tests {
-    use super::SHORTCUTS;
-    use crate::game::input::DIGIT_KEYS;
+    use super::{KeyAction, SHORTCUTS, codes};
     use crate::game::session::SPEEDS;
 
-    /// The speed row is written out for the overlay; it must say what the keys do: one
-    /// digit per speed of `SPEEDS`, in order, as the play keys map them.
+    /// The speed row says what its keys do: one digit per speed of `SPEEDS`, in order, and
+    /// its handler reads exactly those keys.
     #[test]
     fn the_speed_row_names_every_speed_and_its_key() {
-        let (_, keys, what) = SHORTCUTS
+        let row = SHORTCUTS
             .iter()
-            .find(|(place, _, what)| *place == "play" && what.starts_with("speed"))
+            .find(|s| s.action == KeyAction::Speed)
             .expect("a speed row");
-        let keys: Vec<&str> = keys.split(' ').collect();
+        let keys: Vec<&str> = row.keys.split(' ').collect();
         assert_eq!(keys.len(), SPEEDS.len(), "one key per speed");
-        assert!(DIGIT_KEYS.len() >= SPEEDS.len(), "a digit key per speed");
+        assert_eq!(row.codes.len(), SPEEDS.len(), "one key code per speed");
         let digits: Vec<String> = (1..=SPEEDS.len()).map(|d| d.to_string()).collect();
         assert_eq!(keys, digits);
         let speeds: Vec<String> = SPEEDS.iter().map(|s| format!("{s}×")).collect();
-        assert_eq!(*what, format!("speed {}", speeds.join(", ")));
+        assert_eq!(row.what, format!("speed {}", speeds.join(", ")));
+    }
+
+    /// Every action has exactly one row with at least one key, and no key means two things
+    /// on one screen (Esc clears the selection in play and closes the help everywhere: the
+    /// one exception, since closing the help first is what a player pressing Esc wants).
+    #[test]
+    fn every_action_has_one_row_and_keys_do_not_clash() {
+        for s in SHORTCUTS {
+            let rows = SHORTCUTS.iter().filter(|t| t.action == s.action).count();
+            assert_eq!(rows, 1, "{:?}", s.action);
+            assert!(!codes(s.action).is_empty(), "{:?} has no key", s.action);
+        }
+        for a in SHORTCUTS {
+            for b in SHORTCUTS {
+                let same_screen = a.place == b.place;
+                let modified = [KeyAction::GiveOutage, KeyAction::Help];
+                if a.action == b.action
+                    || !same_screen
+                    || modified.contains(&a.action)
+                    || modified.contains(&b.action)
+                {
+                    continue;
+                }
+                for k in a.codes {
+                    assert!(
+                        !b.codes.contains(k),
+                        "{k:?} is both {:?} and {:?} on {}",
+                        a.action,
+                        b.action,
+                        a.place
+                    );
+                }
+            }
+        }
     }
 }

@@ -3,11 +3,13 @@
 //! E expedites it and X refuses it, O selects the next open outage, Shift+1–9 gives it to
 //! the n-th person who can fix outages and D defers it, Esc clears the selection. Every
 //! other control is reached with Tab (egui's keyboard focus). The debrief's keys are in
-//! [`crate::game::screens::debrief`]; all are listed in [`super::help::SHORTCUTS`].
+//! [`crate::game::screens::debrief`]. Which keys do what is read from one table,
+//! [`super::help::SHORTCUTS`], which the help overlay shows.
 
 use bevy::prelude::*;
 
 use super::board::BoardScene;
+use super::help::{KeyAction, pressed, pressed_nth};
 use super::screens::Screen;
 use super::session::{PlayerCommand, SPEEDS, Session, TimeControl};
 use super::state::Selection;
@@ -54,21 +56,22 @@ fn shortcuts(
     mut orders: MessageWriter<PlayerCommand>,
     charts: Option<ResMut<super::ui::views::LiveCharts>>,
 ) {
-    if keys.just_pressed(KeyCode::KeyG)
+    if pressed(&keys, KeyAction::Charts)
         && let Some(mut c) = charts
     {
         c.open = !c.open;
     }
-    if keys.just_pressed(KeyCode::Space) {
+    if pressed(&keys, KeyAction::Pause) {
         time.write(TimeControl::TogglePause);
     }
     let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
-    for (key, speed) in DIGIT_KEYS.iter().zip(SPEEDS) {
-        if keys.just_pressed(*key) && !shift {
-            time.write(TimeControl::Speed(speed));
-        }
+    if let Some(n) = pressed_nth(&keys, KeyAction::Speed)
+        && !shift
+        && let Some(&speed) = SPEEDS.get(n)
+    {
+        time.write(TimeControl::Speed(speed));
     }
-    if keys.just_pressed(KeyCode::KeyP)
+    if pressed(&keys, KeyAction::Protect)
         && let Some(s) = session
     {
         orders.write(PlayerCommand(Action::ProtectConstraint {
@@ -86,13 +89,10 @@ fn board_keys(
     mut orders: MessageWriter<PlayerCommand>,
 ) {
     let Some(session) = session else { return };
-    let step = match (
-        keys.just_pressed(KeyCode::ArrowRight),
-        keys.just_pressed(KeyCode::ArrowLeft),
-    ) {
-        (true, false) => Some(1isize),
-        (false, true) => Some(-1),
-        _ => None,
+    let step = match pressed_nth(&keys, KeyAction::SelectItem) {
+        Some(0) => Some(-1isize),
+        Some(_) => Some(1),
+        None => None,
     };
     if let Some(step) = step {
         let ids: Vec<u64> = board
@@ -116,18 +116,18 @@ fn board_keys(
         }
     }
     if let Some(item) = selection.item {
-        if keys.just_pressed(KeyCode::KeyE) {
+        if pressed(&keys, KeyAction::Expedite) {
             orders.write(PlayerCommand(Action::Expedite { item }));
         }
-        if keys.just_pressed(KeyCode::KeyX) {
+        if pressed(&keys, KeyAction::Refuse) {
             orders.write(PlayerCommand(Action::Refuse { item }));
         }
     }
-    if keys.just_pressed(KeyCode::Escape) {
+    if pressed(&keys, KeyAction::ClearSelection) {
         *selection = Selection::default();
     }
     let open: Vec<u64> = session.sim.open_outages().map(|o| o.id).collect();
-    if keys.just_pressed(KeyCode::KeyO) && !open.is_empty() {
+    if pressed(&keys, KeyAction::NextOutage) && !open.is_empty() {
         let k = selection
             .outage
             .and_then(|id| open.iter().position(|&o| o == id))
@@ -137,7 +137,7 @@ fn board_keys(
     let Some(id) = selection.outage.filter(|id| open.contains(id)) else {
         return;
     };
-    if keys.just_pressed(KeyCode::KeyD) {
+    if pressed(&keys, KeyAction::Defer) {
         orders.write(PlayerCommand(Action::Triage {
             outage: id,
             to: Assignee::Defer,
@@ -151,13 +151,13 @@ fn board_keys(
             .filter(|w| w.outage_speed.is_some())
             .map(|w| w.name)
             .collect();
-        for (key, name) in DIGIT_KEYS.iter().zip(fixers) {
-            if keys.just_pressed(*key) {
-                orders.write(PlayerCommand(Action::Triage {
-                    outage: id,
-                    to: Assignee::Worker(name),
-                }));
-            }
+        if let Some(n) = pressed_nth(&keys, KeyAction::GiveOutage)
+            && let Some(name) = fixers.into_iter().nth(n)
+        {
+            orders.write(PlayerCommand(Action::Triage {
+                outage: id,
+                to: Assignee::Worker(name),
+            }));
         }
     }
 }

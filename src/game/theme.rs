@@ -75,6 +75,57 @@ pub const GOOD: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
 /// Secondary text.
 pub const MUTED: Color32 = Color32::from_gray(150);
 
+/// Strong text and marks on the dark board and panels.
+pub const TEXT: Color32 = Color32::WHITE;
+/// Stars earned.
+pub const STAR: Color32 = Color32::GOLD;
+/// Light paper: the tickets piled beside a person, a chart's hovered point.
+pub const PAPER: Color32 = Color32::from_gray(220);
+/// A person's name under their figure.
+pub const NAME: Color32 = Color32::from_gray(210);
+/// Secondary text in charts (axis notes).
+pub const NOTE: Color32 = Color32::from_gray(200);
+/// Faint chart lines (the guides).
+pub const GUIDE: Color32 = Color32::from_gray(90);
+/// A person at work.
+pub const PERSON: Color32 = Color32::from_gray(225);
+/// An idle person.
+pub const PERSON_IDLE: Color32 = Color32::from_gray(130);
+/// A station's card.
+pub const CARD: Color32 = Color32::from_rgb(0x2c, 0x2f, 0x36);
+/// A card fully degraded by technical debt.
+pub const CARD_DEBT: Color32 = Color32::from_rgb(0x4a, 0x38, 0x26);
+/// A station's desk (its servers).
+pub const DESK: Color32 = Color32::from_rgb(0x3a, 0x3f, 0x4a);
+/// A gauge's empty part.
+pub const GAUGE_BG: Color32 = Color32::from_rgb(0x1b, 0x1d, 0x22);
+/// The WIP limit's boundary (Okabe–Ito yellow).
+pub const LIMIT: Color32 = Color32::from_rgb(0xF0, 0xE4, 0x42);
+/// A forming batch's mark (Okabe–Ito sky blue).
+pub const BATCH: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+/// A QR code's light and dark modules (plain white and black, for any phone to read).
+pub const QR_LIGHT: Color32 = Color32::WHITE;
+/// A QR code's dark modules.
+pub const QR_DARK: Color32 = Color32::BLACK;
+/// The cracks of technical debt.
+pub const CRACK: Color32 = Color32::from_rgb(0x8a, 0x6a, 0x3a);
+
+/// The `d`-th card of a collapsed stack (0 the front), lighter towards the back.
+pub fn stack_shade(d: u8) -> Color32 {
+    Color32::from_gray(120 + 30 * d)
+}
+
+/// The color `t` of the way from `a` to `b` (0–1), channel by channel.
+pub fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
+    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// An egui color as a Bevy color (for the board's sprites).
+pub fn bevy_color(c: Color32) -> bevy::color::Color {
+    bevy::color::Color::srgba_u8(c.r(), c.g(), c.b(), c.a())
+}
+
 /// Formats money with thousands separators: `$12,345`, `-$1,200`.
 pub fn money(v: f64) -> String {
     let n = v.abs().round() as u64;

@@ -2,8 +2,8 @@
 //!
 //! A **drill** ([`Drill`]) plays a level for `rounds` rounds of `round_days` workdays each
 //! (the run lasts rounds × round_days, whatever the level's own length). Standing decisions
-//! (WIP limits, batch sizes, the release rule, staffing, …: every [`Action`] that is not
-//! [operational](Action::is_operational)) change only between rounds, as the kata's
+//! (WIP limits, batch sizes, the release rule, staffing, …: every [`Action`](crate::sim::Action) that is not
+//! [operational](crate::sim::Action::is_operational)) change only between rounds, as the kata's
 //! experiment; the core refuses them during a round, so a replayed log cannot go around the
 //! rule. Operational decisions (triage, expedite, refuse, a postmortem) stay available.
 //!

@@ -132,14 +132,8 @@ pub struct Scene {
     pub failed_deploys: usize,
 }
 
-/// Card fill, and its color fully degraded by technical debt.
-const CARD: Color32 = Color32::from_rgb(0x2c, 0x2f, 0x36);
-const CARD_DEBT: Color32 = Color32::from_rgb(0x4a, 0x38, 0x26);
-const DESK: Color32 = Color32::from_rgb(0x3a, 0x3f, 0x4a);
-const GAUGE_BG: Color32 = Color32::from_rgb(0x1b, 0x1d, 0x22);
-/// The WIP limit's boundary and a forming batch's mark (Okabe–Ito yellow and sky blue).
-pub const LIMIT: Color32 = Color32::from_rgb(0xF0, 0xE4, 0x42);
-const BATCH: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+/// The WIP limit's boundary ([`theme::LIMIT`]), which the board's halo also draws.
+pub const LIMIT: Color32 = theme::LIMIT;
 
 /// How degraded the board looks, 0–1: the share of the outage rate that technical debt
 /// adds, k·D / (1 + k·D) with k the level's `outage_rate_per_point` (a level whose debt
@@ -153,11 +147,6 @@ pub fn debt_grime(sim: &Simulation) -> f32 {
         .map_or(0.0, |d| d.outage_rate_per_point);
     let x = if k > 0.0 { k * d } else { d / 100.0 };
     (x / (1.0 + x)) as f32
-}
-
-fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
-    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
 }
 
 /// The utilization gauge's color: calm below 80%, warning below 95%, alarm above.
@@ -188,7 +177,7 @@ pub fn build(sim: &Simulation, area: Rect, scale: f32) -> Scene {
     kinds.push(ColumnKind::Done);
     let l = layout::layout(area, scale, &kinds, systems.len());
     let grime = debt_grime(sim);
-    let card_fill = lerp(CARD, CARD_DEBT, grime);
+    let card_fill = theme::lerp(theme::CARD, theme::CARD_DEBT, grime);
     let mut scene = Scene {
         failed_deploys: sim.deploy_log().iter().filter(|d| d.failed).count(),
         ..Default::default()
@@ -234,12 +223,9 @@ fn backlog(scene: &mut Scene, sim: &Simulation, l: &Layout, card_fill: Color32) 
     let col = &l.columns[0];
     scene.marks.push(mark(col.card, card_fill, 0.0));
     let hold = sim.backlog_held();
-    scene.labels.push(label(
-        col.header.min,
-        "Backlog".into(),
-        Color32::WHITE,
-        15.0,
-    ));
+    scene
+        .labels
+        .push(label(col.header.min, "Backlog".into(), theme::TEXT, 15.0));
     scene.labels.push(label(
         col.header.min + Vec2::new(0.0, 17.0 * s),
         format!("{}{}", backlog.len(), if hold { " · on hold" } else { "" }),
@@ -265,7 +251,7 @@ fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &Cente
         ));
     }
     let fill = if c.skipped {
-        lerp(card_fill, theme::ALARM, 0.25)
+        theme::lerp(card_fill, theme::ALARM, 0.25)
     } else {
         card_fill
     };
@@ -285,7 +271,7 @@ fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &Cente
         if c.constraint_only {
             theme::CONSTRAINT
         } else {
-            Color32::WHITE
+            theme::TEXT
         },
         15.0,
     ));
@@ -300,12 +286,12 @@ fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &Cente
         12.0,
     ));
     // Utilization gauge.
-    scene.marks.push(mark(col.gauge, GAUGE_BG, 0.02));
+    scene.marks.push(mark(col.gauge, theme::GAUGE_BG, 0.02));
     let mut g = col.gauge;
     g.max.x = g.min.x + g.width() * c.utilization.clamp(0.0, 1.0) as f32;
     scene.marks.push(mark(g, gauge_color(c.utilization), 0.03));
     // The desk: one lighter slot per server.
-    scene.marks.push(mark(col.desk, DESK, 0.02));
+    scene.marks.push(mark(col.desk, theme::DESK, 0.02));
     place_tokens(scene, l, l.grid(col.desk), &c.in_service, spot, true);
     if !c.blocked.is_empty() {
         scene
@@ -361,7 +347,7 @@ fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &Cente
     {
         scene
             .marks
-            .push(boundary(&queue_grid, b as usize, BATCH, l.token, s));
+            .push(boundary(&queue_grid, b as usize, theme::BATCH, l.token, s));
     }
 }
 
@@ -372,7 +358,7 @@ fn done(scene: &mut Scene, sim: &Simulation, l: &Layout, card_fill: Color32) {
     scene.done_at = col.queue.center();
     scene
         .labels
-        .push(label(col.header.min, "Done".into(), Color32::WHITE, 15.0));
+        .push(label(col.header.min, "Done".into(), theme::TEXT, 15.0));
     scene.labels.push(Label {
         anchor: Anchor::Center,
         ..label(
@@ -400,7 +386,7 @@ fn production(
         let fill = if down.is_empty() {
             card_fill
         } else {
-            lerp(card_fill, theme::ALARM, 0.35)
+            theme::lerp(card_fill, theme::ALARM, 0.35)
         };
         scene.marks.push(mark(*r, fill, 0.0));
         scene.labels.push(label(
@@ -409,7 +395,7 @@ fn production(
             if down.is_empty() {
                 theme::MUTED
             } else {
-                Color32::WHITE
+                theme::TEXT
             },
             13.0,
         ));
@@ -500,7 +486,7 @@ fn people(scene: &mut Scene, sim: &Simulation, l: &Layout, centers: &[CenterView
                 if w.constraint {
                     theme::CONSTRAINT
                 } else {
-                    Color32::from_gray(220)
+                    theme::PAPER
                 },
                 0.6,
             ));
@@ -512,7 +498,7 @@ fn people(scene: &mut Scene, sim: &Simulation, l: &Layout, centers: &[CenterView
                 if w.constraint {
                     theme::CONSTRAINT
                 } else {
-                    Color32::WHITE
+                    theme::TEXT
                 },
                 11.0,
             ));
@@ -522,7 +508,7 @@ fn people(scene: &mut Scene, sim: &Simulation, l: &Layout, centers: &[CenterView
             pos + Vec2::new(0.0, l.person.y * 0.5 + 2.5 * s),
             Vec2::new(l.person.x * 1.3, 3.0 * s),
         );
-        scene.marks.push(mark(bar, GAUGE_BG, 0.6));
+        scene.marks.push(mark(bar, theme::GAUGE_BG, 0.6));
         let planned = (w.utilization - w.unplanned_share).max(0.0) as f32;
         let mut p = bar;
         p.max.x = p.min.x + bar.width() * planned;
@@ -541,7 +527,7 @@ fn people(scene: &mut Scene, sim: &Simulation, l: &Layout, centers: &[CenterView
                 if w.constraint {
                     theme::CONSTRAINT
                 } else {
-                    Color32::from_gray(210)
+                    theme::NAME
                 },
                 10.0,
             )
@@ -577,7 +563,7 @@ fn debt_cracks(scene: &mut Scene, area: Rect, s: f32, grime: f32) {
             angle: h(3) * std::f32::consts::PI,
             ..mark(
                 Rect::from_center_size(c, Vec2::new((14.0 + 30.0 * h(4)) * s, 1.5 * s)),
-                Color32::from_rgb(0x8a, 0x6a, 0x3a),
+                theme::CRACK,
                 0.05,
             )
         });
@@ -630,7 +616,7 @@ fn place_tokens(
             let off = Vec2::splat(d as f32 * 2.0 * l.scale);
             scene.marks.push(Mark {
                 rect: Rect::from_center_size(p - off, Vec2::splat(l.token)),
-                color: Color32::from_gray(120 + 30 * d as u8),
+                color: theme::stack_shade(d as u8),
                 z: 0.4 + 0.01 * d as f32,
                 angle: 0.0,
                 pick: None,
@@ -639,7 +625,7 @@ fn place_tokens(
         scene.labels.push(Label {
             pos: p + Vec2::new(0.0, l.token * 0.9),
             text: format!("+{}", items.len() - shown),
-            color: Color32::WHITE,
+            color: theme::TEXT,
             size: 11.0,
             anchor: Anchor::Center,
         });

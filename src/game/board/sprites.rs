@@ -169,9 +169,9 @@ fn to_board(w: Vec3, window: Vec2) -> Vec2 {
     Vec2::new(w.x + window.x * 0.5, window.y * 0.5 - w.y)
 }
 
-/// An egui color as a Bevy color.
+/// An egui color as a Bevy color ([`theme::bevy_color`]).
 pub fn color(c: Color32) -> Color {
-    Color::srgba_u8(c.r(), c.g(), c.b(), c.a())
+    theme::bevy_color(c)
 }
 
 pub(super) fn make_images(images: Option<ResMut<Assets<Image>>>, mut commands: Commands) {
@@ -470,9 +470,9 @@ fn follow_people(ctx: &mut Ctx, figures: &mut Figures, sprites: &mut Query<&mut 
         } else if p.constraint {
             theme::CONSTRAINT
         } else if p.idle {
-            Color32::from_gray(130)
+            theme::PERSON_IDLE
         } else {
-            Color32::from_gray(225)
+            theme::PERSON
         };
         match ctx.index.people.get(p.index).copied() {
             Some(e) => {
@@ -739,7 +739,7 @@ fn spawn_token(
             ChildOf(id),
             part(
                 images.ring.clone(),
-                Color32::WHITE,
+                theme::TEXT,
                 size * 1.45,
                 Vec2::ZERO,
                 -0.05,
@@ -773,7 +773,7 @@ fn spawn_token(
     let pip = |k: f32| {
         part(
             Handle::default(),
-            Color32::WHITE,
+            theme::TEXT,
             size * 0.18,
             Vec2::new((k - 0.5) * size * 0.3, -h * 0.35),
             0.1,

@@ -14,7 +14,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use tracing::{info, warn};
 
 use super::Screen;
-use crate::game::input::DIGIT_KEYS;
+use crate::game::help::{KeyAction, pressed, pressed_nth};
 use crate::game::progress::SavedProgress;
 use crate::game::session::{Session, StartLevel};
 use crate::game::ui::debrief_views::key_of;
@@ -144,26 +144,25 @@ fn rebuild_views(
 /// the previous or next event; Home and End to the start and the end.
 fn shortcuts(keys: Res<ButtonInput<KeyCode>>, views: Option<ResMut<DebriefViews>>) {
     let Some(mut v) = views else { return };
-    for (key, tab) in DIGIT_KEYS.iter().zip(Tab::ALL) {
-        if keys.just_pressed(*key) {
-            v.tab = tab;
-        }
+    if let Some(n) = pressed_nth(&keys, KeyAction::DebriefTab)
+        && let Some(&tab) = Tab::ALL.get(n)
+    {
+        v.tab = tab;
     }
-    if keys.just_pressed(KeyCode::Space)
+    if pressed(&keys, KeyAction::DebriefPlay)
         && let Some(s) = &mut v.scrub
     {
         s.toggle_play();
     }
-    let jump = if keys.just_pressed(KeyCode::ArrowRight) {
-        v.neighbour_event(true)
-    } else if keys.just_pressed(KeyCode::ArrowLeft) {
-        v.neighbour_event(false)
-    } else if keys.just_pressed(KeyCode::Home) {
-        Some(0.0)
-    } else if keys.just_pressed(KeyCode::End) {
-        v.scrub.as_ref().map(|s| s.scrubber.end())
-    } else {
-        None
+    let jump = match (
+        pressed_nth(&keys, KeyAction::DebriefEvent),
+        pressed_nth(&keys, KeyAction::DebriefEnds),
+    ) {
+        (Some(0), _) => v.neighbour_event(false),
+        (Some(_), _) => v.neighbour_event(true),
+        (None, Some(0)) => Some(0.0),
+        (None, Some(_)) => v.scrub.as_ref().map(|s| s.scrubber.end()),
+        (None, None) => None,
     };
     if let Some(t) = jump {
         v.scrub_to(t);

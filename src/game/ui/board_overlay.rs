@@ -409,7 +409,7 @@ fn outage_banner(ui: &mut egui::Ui, sim: &Simulation, selected: &mut Selection) 
                         if open.len() == 1 { "" } else { "s" },
                         theme::money(per_hour)
                     ))
-                    .color(egui::Color32::WHITE)
+                    .color(theme::TEXT)
                     .strong(),
                 );
                 if ui.link(format!("triage #{} (O)", oldest.id)).clicked() {
@@ -506,7 +506,7 @@ fn icon(ui: &mut egui::Ui, what: Icon) {
                 p.rect_filled(
                     egui::Rect::from_center_size(c + egui::vec2(dx, 0.0), egui::vec2(2.5, 2.5)),
                     0.0,
-                    egui::Color32::WHITE,
+                    theme::TEXT,
                 );
             }
         }
@@ -518,7 +518,7 @@ fn icon(ui: &mut egui::Ui, what: Icon) {
             );
         }
         Icon::Ring => {
-            p.circle_stroke(c, 5.0, egui::Stroke::new(1.5, egui::Color32::WHITE));
+            p.circle_stroke(c, 5.0, egui::Stroke::new(1.5, theme::TEXT));
         }
     }
 }

@@ -160,11 +160,7 @@ fn summary(ui: &mut egui::Ui, session: &Session, unlocked: Option<&str>) {
             "★".repeat(r.stars as usize),
             "☆".repeat(3 - r.stars as usize)
         );
-        ui.label(
-            egui::RichText::new(stars)
-                .size(32.0)
-                .color(egui::Color32::GOLD),
-        );
+        ui.label(egui::RichText::new(stars).size(32.0).color(theme::STAR));
     });
     let s = sim.level().scoring.stars;
     ui.colored_label(

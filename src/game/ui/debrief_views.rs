@@ -2,7 +2,7 @@
 //! the luck analysis as it runs, and the time scrub, whose replayed run is also the feed
 //! the board draws on the Replay tab ([`DebriefViews::replay`]). The debrief screen
 //! ([`crate::game::screens::debrief`]) creates and updates it; the debrief's widgets
-//! ([`super::debrief`]) draw it.
+//! (`ui::debrief`) draw it.
 
 use bevy::platform::time::Instant;
 use bevy::prelude::*;

@@ -157,7 +157,7 @@ pub(crate) fn show(
                 .strong()
                 .size(18.0),
         );
-        ui.label(egui::RichText::new("★".repeat(r.stars as usize)).color(egui::Color32::GOLD));
+        ui.label(egui::RichText::new("★".repeat(r.stars as usize)).color(theme::STAR));
     });
     if !r.goals.is_empty() {
         ui.horizontal_wrapped(|ui| {

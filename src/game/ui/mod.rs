@@ -18,7 +18,7 @@ pub(crate) mod hints;
 pub(crate) mod hud;
 pub(crate) mod kata;
 pub mod title;
-pub(crate) mod views;
+pub mod views;
 pub(crate) mod workshop;
 
 #[cfg(test)]

@@ -611,9 +611,9 @@ fn the_help_overlay_lists_every_shortcut_and_steps_the_text_size() {
             UiScale::default(),
         );
     h.run();
-    for (_, keys, what) in SHORTCUTS {
-        assert!(h.query_all_by_label(keys).next().is_some(), "{keys}");
-        assert!(h.query_all_by_label(what).next().is_some(), "{what}");
+    for s in SHORTCUTS {
+        assert!(h.query_all_by_label(s.keys).next().is_some(), "{}", s.keys);
+        assert!(h.query_all_by_label(s.what).next().is_some(), "{}", s.what);
     }
     h.get_by_label("+").click();
     h.run();

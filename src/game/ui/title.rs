@@ -192,7 +192,7 @@ fn level_card(
                         "★".repeat(stars as usize),
                         "☆".repeat(3 - stars as usize)
                     ))
-                    .color(egui::Color32::GOLD),
+                    .color(theme::STAR),
                 );
                 if let Some(r) = record {
                     ui.colored_label(theme::MUTED, format!("best {}", theme::money(r.best_score)));

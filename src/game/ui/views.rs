@@ -52,11 +52,7 @@ impl LiveCharts {
 /// Draws the scrub position `cursor` (workdays), if any.
 fn cursor_line(p: &mut egui_plot::PlotUi, cursor: Option<f64>) {
     if let Some(x) = cursor {
-        p.vline(
-            VLine::new("now", x)
-                .color(Color32::from_gray(220))
-                .width(1.5),
-        );
+        p.vline(VLine::new("now", x).color(theme::PAPER).width(1.5));
     }
 }
 
@@ -200,7 +196,7 @@ pub(crate) fn wait_curves(ui: &mut egui::Ui, centers: &[CenterWait], height: f32
         .show(ui, |p| {
             p.line(
                 Line::new("M/M/1: wait = %busy / %idle", curve(&WaitModel::Mm1))
-                    .color(Color32::from_gray(200))
+                    .color(theme::NOTE)
                     .width(2.0),
             );
             let mut drawn: Vec<String> = vec![WaitModel::Mm1.label()];
@@ -340,7 +336,7 @@ fn time_colors() -> [Color32; 6] {
         theme::ALARM,
         theme::GOOD,
         theme::CONSTRAINT,
-        Color32::from_gray(90),
+        theme::GUIDE,
     ]
 }
 
@@ -464,7 +460,7 @@ pub(crate) fn timeline(
             MarkerShape::Square,
             |k| matches!(k, EventKind::BoardMeeting),
         ),
-        ("decision", Color32::WHITE, MarkerShape::Asterisk, |k| {
+        ("decision", theme::TEXT, MarkerShape::Asterisk, |k| {
             matches!(k, EventKind::Command(_))
         }),
     ];

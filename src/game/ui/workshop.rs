@@ -254,13 +254,13 @@ pub(crate) fn qr_texture(ctx: &egui::Context, text: &str) -> Option<egui::Textur
     let scale = 4;
     let side = (width + 2 * quiet) * scale;
     let colors = code.to_colors();
-    let mut pixels = vec![egui::Color32::WHITE; side * side];
+    let mut pixels = vec![theme::QR_LIGHT; side * side];
     for (i, c) in colors.iter().enumerate() {
         if *c == qrcode::Color::Dark {
             let (x, y) = (i % width + quiet, i / width + quiet);
             for dy in 0..scale {
                 for dx in 0..scale {
-                    pixels[(y * scale + dy) * side + x * scale + dx] = egui::Color32::BLACK;
+                    pixels[(y * scale + dy) * side + x * scale + dx] = theme::QR_DARK;
                 }
             }
         }
