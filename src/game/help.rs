@@ -240,6 +240,14 @@ pub fn codes(action: KeyAction) -> &'static [KeyCode] {
         .map_or(&[], |s| s.codes)
 }
 
+/// How the overlay writes `action`'s keys (for hover texts that name them).
+pub fn keys_of(action: KeyAction) -> &'static str {
+    SHORTCUTS
+        .iter()
+        .find(|s| s.action == action)
+        .map_or("", |s| s.keys)
+}
+
 /// Whether one of `action`'s keys was just pressed.
 pub fn pressed(keys: &ButtonInput<KeyCode>, action: KeyAction) -> bool {
     keys.any_just_pressed(codes(action).iter().copied())

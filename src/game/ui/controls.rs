@@ -397,124 +397,143 @@ fn outages(ui: &mut egui::Ui, sim: &Simulation, selected: &mut Selection, out: &
     }
     let workers = sim.worker_views();
     for o in open {
-        let is_selected = selected.outage == Some(o.id);
-        let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(
-            if is_selected { 2.5 } else { 1.0 },
-            theme::ALARM,
-        ));
-        frame.show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            let (phase, left) = sim.outage_phase(o);
-            let who = match (o.state, phase) {
-                (OutageState::Open, _) => "waiting for someone free".to_string(),
-                (OutageState::Deferred, _) => "deferred".to_string(),
-                (OutageState::Queued(w), _) => format!("queued for {}", workers[w].name),
-                (OutageState::InWork(w), OutagePhase::Diagnosing) => {
-                    format!("{} is diagnosing ({:.0} min left)", workers[w].name, left)
-                }
-                (OutageState::InWork(w), _) => {
-                    format!("{} is fixing it ({:.0} min left)", workers[w].name, left)
-                }
-                _ => String::new(),
-            };
-            let cause = match o.cause {
-                OutageCause::BaseRate => "incident".to_string(),
-                OutageCause::FailedDeploy { changes, .. } => format!("failed deploy of {changes}"),
-            };
-            let system = &sim.level().system_names()[o.system];
-            if ui
-                .selectable_label(
-                    is_selected,
-                    egui::RichText::new(format!("⚠ #{} {system}: {cause}", o.id))
-                        .color(theme::ALARM)
-                        .strong(),
-                )
-                .clicked()
-            {
-                selected.outage = if is_selected { None } else { Some(o.id) };
-            }
-            let noticed = o.detected_at.map_or(0.0, |d| d - o.raised_at);
-            ui.label(format!(
-                "{who} · costing {} · noticed after {noticed:.0} min",
-                theme::money(sim.outage_cost(o))
-            ));
-            if o.off_board {
-                ui.colored_label(
-                    theme::ALARM,
-                    "an off-board change is missing from the change list: diagnosis is slower",
-                );
-            }
-            if is_selected && sim.available(Decision::Triage) {
-                ui.label("Who takes it?");
-                ui.horizontal_wrapped(|ui| {
-                    for w in workers.iter().filter(|w| w.outage_speed.is_some()) {
-                        let label = if w.constraint {
-                            format!("{} ★", w.name)
-                        } else {
-                            w.name.clone()
-                        };
-                        if ui.button(label).clicked() {
-                            out.push(Action::Triage {
-                                outage: o.id,
-                                to: Assignee::Worker(w.name.clone()),
-                            });
-                        }
-                    }
-                    if ui
-                        .button("Defer")
-                        .on_hover_text("Nobody, for now. It keeps costing.")
-                        .clicked()
-                    {
-                        out.push(Action::Triage {
-                            outage: o.id,
-                            to: Assignee::Defer,
-                        });
-                    }
-                    if ui
-                        .button("Auto")
-                        .on_hover_text("Back to the standing rule")
-                        .clicked()
-                    {
-                        out.push(Action::Triage {
-                            outage: o.id,
-                            to: Assignee::Auto,
-                        });
-                    }
-                });
-            }
-        });
+        outage_card(ui, sim, o, &workers, selected, out);
     }
     if sim.available(Decision::Postmortems) {
-        switches(ui, sim, Decision::Postmortems, out);
-        let fixed: Vec<_> = sim
-            .outages()
-            .iter()
-            .filter(|o| o.state == OutageState::Resolved && o.postmortem == PostmortemState::None)
-            .rev()
-            .take(4)
-            .collect();
-        if !fixed.is_empty() {
-            ui.label("Fixed: hold a blameless postmortem?").on_hover_text(
-                "It costs someone's time and makes failures of that system rarer. What it achieves depends on the culture.",
-            );
-            let allowed = sim.culture().postmortem_work_factor().is_some();
-            for o in fixed {
-                ui.horizontal(|ui| {
-                    let system = &sim.level().system_names()[o.system];
-                    let b = ui.add_enabled(allowed, egui::Button::new("Postmortem"));
-                    let b = if allowed {
-                        b
-                    } else {
-                        b.on_disabled_hover_text(
-                            "Pathological culture: nobody admits to a failure, so no postmortem happens.",
-                        )
-                    };
-                    if b.clicked() {
-                        out.push(Action::Postmortem { outage: o.id });
-                    }
-                    ui.label(format!("#{} {system}", o.id));
-                });
+        postmortems(ui, sim, out);
+    }
+}
+
+/// One open outage: its system and cause (a click selects it), who has it, what it costs,
+/// and, when selected, who takes it (the triage buttons).
+fn outage_card(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    o: &crate::sim::Outage,
+    workers: &[crate::sim::WorkerView],
+    selected: &mut Selection,
+    out: &mut Vec<Action>,
+) {
+    let is_selected = selected.outage == Some(o.id);
+    let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(
+        if is_selected { 2.5 } else { 1.0 },
+        theme::ALARM,
+    ));
+    frame.show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let (phase, left) = sim.outage_phase(o);
+        let who = match (o.state, phase) {
+            (OutageState::Open, _) => "waiting for someone free".to_string(),
+            (OutageState::Deferred, _) => "deferred".to_string(),
+            (OutageState::Queued(w), _) => format!("queued for {}", workers[w].name),
+            (OutageState::InWork(w), OutagePhase::Diagnosing) => {
+                format!("{} is diagnosing ({:.0} min left)", workers[w].name, left)
             }
+            (OutageState::InWork(w), _) => {
+                format!("{} is fixing it ({:.0} min left)", workers[w].name, left)
+            }
+            _ => String::new(),
+        };
+        let cause = match o.cause {
+            OutageCause::BaseRate => "incident".to_string(),
+            OutageCause::FailedDeploy { changes, .. } => format!("failed deploy of {changes}"),
+        };
+        let system = &sim.level().system_names()[o.system];
+        if ui
+            .selectable_label(
+                is_selected,
+                egui::RichText::new(format!("⚠ #{} {system}: {cause}", o.id))
+                    .color(theme::ALARM)
+                    .strong(),
+            )
+            .clicked()
+        {
+            selected.outage = if is_selected { None } else { Some(o.id) };
+        }
+        let noticed = o.detected_at.map_or(0.0, |d| d - o.raised_at);
+        ui.label(format!(
+            "{who} · costing {} · noticed after {noticed:.0} min",
+            theme::money(sim.outage_cost(o))
+        ));
+        if o.off_board {
+            ui.colored_label(
+                theme::ALARM,
+                "an off-board change is missing from the change list: diagnosis is slower",
+            );
+        }
+        if is_selected && sim.available(Decision::Triage) {
+            ui.label("Who takes it?");
+            ui.horizontal_wrapped(|ui| {
+                for w in workers.iter().filter(|w| w.outage_speed.is_some()) {
+                    let label = if w.constraint {
+                        format!("{} ★", w.name)
+                    } else {
+                        w.name.clone()
+                    };
+                    if ui.button(label).clicked() {
+                        out.push(Action::Triage {
+                            outage: o.id,
+                            to: Assignee::Worker(w.name.clone()),
+                        });
+                    }
+                }
+                if ui
+                    .button("Defer")
+                    .on_hover_text("Nobody, for now. It keeps costing.")
+                    .clicked()
+                {
+                    out.push(Action::Triage {
+                        outage: o.id,
+                        to: Assignee::Defer,
+                    });
+                }
+                if ui
+                    .button("Auto")
+                    .on_hover_text("Back to the standing rule")
+                    .clicked()
+                {
+                    out.push(Action::Triage {
+                        outage: o.id,
+                        to: Assignee::Auto,
+                    });
+                }
+            });
+        }
+    });
+}
+
+/// The postmortem practice's switch, and a postmortem button for each of the last fixed
+/// outages without one (disabled in a pathological culture).
+fn postmortems(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
+    switches(ui, sim, Decision::Postmortems, out);
+    let fixed: Vec<_> = sim
+        .outages()
+        .iter()
+        .filter(|o| o.state == OutageState::Resolved && o.postmortem == PostmortemState::None)
+        .rev()
+        .take(4)
+        .collect();
+    if !fixed.is_empty() {
+        ui.label("Fixed: hold a blameless postmortem?").on_hover_text(
+            "It costs someone's time and makes failures of that system rarer. What it achieves depends on the culture.",
+        );
+        let allowed = sim.culture().postmortem_work_factor().is_some();
+        for o in fixed {
+            ui.horizontal(|ui| {
+                let system = &sim.level().system_names()[o.system];
+                let b = ui.add_enabled(allowed, egui::Button::new("Postmortem"));
+                let b = if allowed {
+                    b
+                } else {
+                    b.on_disabled_hover_text(
+                        "Pathological culture: nobody admits to a failure, so no postmortem happens.",
+                    )
+                };
+                if b.clicked() {
+                    out.push(Action::Postmortem { outage: o.id });
+                }
+                ui.label(format!("#{} {system}", o.id));
+            });
         }
     }
 }

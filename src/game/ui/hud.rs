@@ -3,6 +3,7 @@
 
 use bevy_egui::egui;
 
+use crate::game::help::{KeyAction, keys_of};
 use crate::game::session::{SPEEDS, Session, TimeControl};
 use crate::game::theme;
 use crate::game::ui::goals;
@@ -23,6 +24,29 @@ pub(crate) fn show(
     let r = sim.report();
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     ui.add_space(4.0);
+    controls_row(ui, session, time, download, charts, help);
+    figures_row(ui, sim, &r);
+    if !r.goals.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("Goals").strong())
+                .on_hover_text("The first star needs every goal met at the end of the run.");
+            goals::standing(ui, &r.goals, false);
+        });
+    }
+    ui.add_space(4.0);
+}
+
+/// The first row: the level, its seed, the clock and the run's progress; pause and the
+/// speeds; download; the live charts and the help.
+fn controls_row(
+    ui: &mut egui::Ui,
+    session: &Session,
+    time: &mut Vec<TimeControl>,
+    download: &mut bool,
+    charts: &mut bool,
+    help: &mut bool,
+) {
+    let sim = &session.sim;
     ui.horizontal(|ui| {
         ui.heading(&sim.level().title);
         ui.colored_label(theme::MUTED, format!("seed {}", sim.seed()))
@@ -48,14 +72,18 @@ pub(crate) fn show(
         } else {
             "⏸ Pause"
         };
-        if ui.button(pause).on_hover_text("Space").clicked() {
+        if ui
+            .button(pause)
+            .on_hover_text(keys_of(KeyAction::Pause))
+            .clicked()
+        {
             time.push(TimeControl::TogglePause);
         }
         for (i, s) in SPEEDS.iter().enumerate() {
             let on = session.speed == *s && !session.paused;
             if ui
                 .selectable_label(on, format!("{s}×"))
-                .on_hover_text(format!("key {}", i + 1))
+                .on_hover_text(format!("key {}", i + 1)) // the digits of help::KeyAction::Speed
                 .clicked()
             {
                 time.push(TimeControl::Speed(*s));
@@ -77,19 +105,27 @@ pub(crate) fn show(
         ui.separator();
         if ui
             .selectable_label(*charts, "📈 Charts")
-            .on_hover_text("Cumulative flow, lead time and utilization vs wait, live (key G)")
+            .on_hover_text(format!(
+                "Cumulative flow, lead time and utilization vs wait, live (key {})",
+                keys_of(KeyAction::Charts)
+            ))
             .clicked()
         {
             *charts = !*charts;
         }
         if ui
             .selectable_label(*help, "❓")
-            .on_hover_text("Keys and text size (H)")
+            .on_hover_text(format!("Keys and text size ({})", keys_of(KeyAction::Help)))
             .clicked()
         {
             *help = !*help;
         }
     });
+}
+
+/// The second row: throughput, WIP, backlog, lead time, DORA, debt, culture, unplanned
+/// cost, score and stars.
+fn figures_row(ui: &mut egui::Ui, sim: &crate::sim::Simulation, r: &crate::sim::RunReport) {
     ui.horizontal_wrapped(|ui| {
         let planned: f64 = WorkType::PLANNED
             .iter()
@@ -159,14 +195,6 @@ pub(crate) fn show(
         );
         ui.label(egui::RichText::new("★".repeat(r.stars as usize)).color(theme::STAR));
     });
-    if !r.goals.is_empty() {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new("Goals").strong())
-                .on_hover_text("The first star needs every goal met at the end of the run.");
-            goals::standing(ui, &r.goals, false);
-        });
-    }
-    ui.add_space(4.0);
 }
 
 fn metric(ui: &mut egui::Ui, name: &str, value: String, help: &str) {
