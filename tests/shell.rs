@@ -849,6 +849,9 @@ fn each_plugin_publishes_its_part_of_the_page_state() {
     use flowkata::game::page::PageState;
     use serde_json::json;
     let mut app = app();
+    // The web glue creates the page state; natively a test does.
+    app.init_resource::<PageState>();
+    app.update();
     let page = |app: &App| app.world().resource::<PageState>().clone();
     let title = page(&app);
     assert_eq!(title.get("screen"), Some(&json!("Title")));

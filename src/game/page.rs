@@ -2,8 +2,9 @@
 //! `window.__flowkata` on the web ([`super::web`]). Each plugin publishes its own part in
 //! [`PublishPage`] (in `Last`): the session its run, the screens theirs, the board what it
 //! shows, and so on; the web glue writes the whole object to the page after them. The keys
-//! and their shapes are listed in `docs/architecture.md` ("The page state"). Natively the
-//! same state is built, so tests read it without a browser.
+//! and their shapes are listed in `docs/architecture.md` ("The page state"). The set runs
+//! only while a [`PageState`] exists: the web glue creates it, and a native test can
+//! (`app.init_resource::<PageState>()`), so the native game does none of this work.
 
 use bevy::prelude::*;
 use serde_json::{Map, Value};
@@ -29,11 +30,12 @@ impl PageState {
 pub struct PublishPage;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<PageState>()
-        .configure_sets(Last, PublishPage)
+    app.configure_sets(Last, PublishPage.run_if(resource_exists::<PageState>))
         .add_systems(
             Last,
-            (|mut page: ResMut<PageState>| page.0.clear()).before(PublishPage),
+            (|mut page: ResMut<PageState>| page.0.clear())
+                .run_if(resource_exists::<PageState>)
+                .before(PublishPage),
         );
 }
 

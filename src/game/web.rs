@@ -10,7 +10,8 @@ use bevy::prelude::*;
 
 pub(super) fn plugin(_app: &mut App) {
     #[cfg(target_arch = "wasm32")]
-    _app.add_systems(Last, publish_page_state.after(super::page::PublishPage));
+    _app.init_resource::<super::page::PageState>()
+        .add_systems(Last, publish_page_state.after(super::page::PublishPage));
 }
 
 /// Writes this frame's page state to `window.__flowkata` (through `JSON.parse`, so the page

@@ -258,7 +258,7 @@ pub const SWITCHES: &[Switch] = &[
         decision: Decision::Postmortems,
         label: "Hold a postmortem of every fixed outage",
         hint: "Blameless postmortems as a practice: each costs someone's time and makes failures of that system rarer, as far as the culture lets it.",
-        value: |s| Some(s.policy().postmortem_practice),
+        value: |s| Some(s.incidents.postmortem_practice),
         set: |on| Action::PostmortemPractice { on },
     },
 ];
