@@ -386,12 +386,22 @@ fn test() -> Result<()> {
     let started = Instant::now();
     TESTING.store(true, std::sync::atomic::Ordering::Relaxed);
     stage("setup", setup)?;
-    // Every native test, with the Bevy shell (headless plugin tests included), in the `ci`
-    // profile (Cargo.toml says why). The core's tests are the same with or without the
-    // `game` feature, so they run once, here.
+    // Every native test, with the Bevy shell (headless plugin tests included) and the `dev`
+    // tools, in the `ci` profile (Cargo.toml says why). The core's tests are the same with or
+    // without the `game` feature, so they run once, here.
     stage("native tests", || {
-        run(cargo().args(["test", "--workspace", "--profile", TEST_PROFILE]))
+        run(cargo().args([
+            "test",
+            "--workspace",
+            "--profile",
+            TEST_PROFILE,
+            "--features",
+            "flowkata/dev",
+        ]))
     })?;
+    // Clippy and rustdoc in the tests' profile with the tests' features: the proc macros and
+    // build scripts (compiled, not just checked, and half of a cold check's work) are the
+    // ones the test build made.
     stage("clippy", || {
         // With the `dev` tools (the board's frame-time harness and its bench), so that they
         // are linted too.
@@ -399,6 +409,8 @@ fn test() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--profile",
+            TEST_PROFILE,
             "--features",
             "flowkata/dev",
             "--",
@@ -413,6 +425,8 @@ fn test() -> Result<()> {
             "--lib",
             "--bins",
             "--tests",
+            "--profile",
+            TEST_PROFILE,
             "--",
             "-D",
             "warnings",
@@ -422,7 +436,8 @@ fn test() -> Result<()> {
     // Rustdoc with warnings as errors: broken intra-doc links and malformed docs fail.
     stage("rustdoc", || {
         run(cargo()
-            .args(["doc", "--workspace", "--no-deps"])
+            .args(["doc", "--workspace", "--no-deps", "--profile", TEST_PROFILE])
+            .args(["--features", "flowkata/dev"])
             .env("RUSTDOCFLAGS", "-D warnings"))
     })?;
     // The browser test plays phoenix (every mechanic) with seed 3 and no commands to the end; the native core's
