@@ -74,7 +74,6 @@ impl Simulation {
         it.place = Place::Backlog;
         it.expedited = false;
         it.off_board = false;
-        it.rope = false;
         it.live = true;
         let lost_when_full = spec.lost_when_full;
         let gap = spec.interarrival.sample(&mut self.arrival_rngs[stream]);
@@ -145,7 +144,7 @@ impl Simulation {
             self.totals.skipped_steps += 1;
             let points = self.level.debt.as_ref().map_or(0.0, |d| d.per_skipped_step);
             self.add_debt(points);
-            self.leave_rope_if_past_drum(slot);
+            self.release_after_step(slot);
         }
     }
 
@@ -251,7 +250,7 @@ impl Simulation {
     /// The item in `slot` has finished its step at center `c` (already out of service).
     pub(super) fn finish_step(&mut self, slot: usize, c: usize) {
         self.item_mut(slot).step += 1;
-        self.leave_rope_if_past_drum(slot);
+        self.release_after_step(slot);
         if self.skip_forward(slot) {
             self.leave_center(slot, c);
             self.complete(slot);
@@ -271,8 +270,8 @@ impl Simulation {
     /// The item has finished its route: it leaves the system and earns its value.
     pub(super) fn complete(&mut self, slot: usize) {
         let it = self.item(slot);
-        let (rope, work_type, stream, due_at, arrived_at) =
-            (it.rope, it.work_type, it.stream, it.due_at, it.arrived_at);
+        let (work_type, stream, due_at, arrived_at) =
+            (it.work_type, it.stream, it.due_at, it.arrived_at);
         if self.history.items {
             self.history.completions.push(super::history::Completion {
                 id: it.id,
@@ -283,11 +282,9 @@ impl Simulation {
                 late: due_at.is_some_and(|due| self.now > due),
             });
         }
+        self.release_on_exit(slot);
         self.free_item(slot);
         self.history.items_done += 1;
-        if rope {
-            self.release.leave_rope();
-        }
         self.totals.completed[work_type.index()] += 1;
         let spec = &self.level.arrivals[stream];
         let value = match due_at {

@@ -54,8 +54,6 @@ pub(super) struct Item {
     pub(super) expedited: bool,
     /// Reached the deploy step while changes bypassed the board.
     pub(super) off_board: bool,
-    /// Released and still has the drum ahead of it (counted in the rope).
-    pub(super) rope: bool,
     /// Whether the slot holds a live item (else it is free for the next arrival).
     pub(super) live: bool,
 }
@@ -79,7 +77,6 @@ impl Item {
             due_at: None,
             expedited: false,
             off_board: false,
-            rope: false,
             live: false,
         }
     }

@@ -19,6 +19,9 @@ pub(super) struct ReleaseControl {
     drum: Option<usize>,
     /// Released items with the drum still ahead of them: the rope's length.
     rope: u32,
+    /// Whether the item in each slot of the item pool is on the rope (indexed by slot;
+    /// grown as slots are first put on it).
+    on_rope: Vec<bool>,
     /// How work leaves the backlog.
     rule: ReleaseRule,
     /// Whether new work is held in the backlog.
@@ -62,16 +65,29 @@ impl ReleaseControl {
         self.rule
     }
 
-    /// A released item with the drum ahead of it takes one place on the rope.
-    fn enter_rope(&mut self) {
+    /// The released item in `slot`, with the drum ahead of it, takes one place on the rope.
+    fn enter_rope(&mut self, slot: usize) {
+        if self.on_rope.len() <= slot {
+            self.on_rope.resize(slot + 1, false);
+        }
+        debug_assert!(!self.on_rope[slot], "entered the rope twice");
+        self.on_rope[slot] = true;
         self.rope += 1;
     }
 
-    /// An item on the rope has passed the drum (or left the value stream): its place on
-    /// the rope is free again.
-    pub(super) fn leave_rope(&mut self) {
-        debug_assert!(self.rope > 0, "left a rope nobody was on");
-        self.rope -= 1;
+    /// Whether the item in `slot` is on the rope.
+    #[inline]
+    fn is_on_rope(&self, slot: usize) -> bool {
+        self.on_rope.get(slot).copied().unwrap_or(false)
+    }
+
+    /// The item in `slot` has passed the drum (or left the value stream): its place on the
+    /// rope is free again. Nothing happens if it was not on the rope.
+    fn leave_rope(&mut self, slot: usize) {
+        if self.is_on_rope(slot) {
+            self.on_rope[slot] = false;
+            self.rope -= 1;
+        }
     }
 
     /// Whether no item waits in the backlog.
@@ -84,6 +100,7 @@ impl ReleaseControl {
             backlog: VecDeque::new(),
             drum: level.drum_center(),
             rope: 0,
+            on_rope: Vec::new(),
             rule: level.release.rule,
             hold: false,
             freeze: false,
@@ -131,8 +148,7 @@ impl Simulation {
     /// Moves a backlog (or new) item into the value stream.
     pub(super) fn release(&mut self, slot: usize) {
         if self.drum_ahead(slot) {
-            self.item_mut(slot).rope = true;
-            self.release.enter_rope();
+            self.release.enter_rope(slot);
         }
         if self.skip_forward(slot) {
             self.complete(slot);
@@ -142,11 +158,18 @@ impl Simulation {
         self.enter_center(slot, c);
     }
 
-    pub(super) fn leave_rope_if_past_drum(&mut self, slot: usize) {
-        if self.item(slot).rope && !self.drum_ahead(slot) {
-            self.item_mut(slot).rope = false;
-            self.release.leave_rope();
+    /// Release control's part when the item in `slot` has moved on past a step (finished
+    /// or skipped it): once the drum is behind it, it leaves the rope.
+    pub(super) fn release_after_step(&mut self, slot: usize) {
+        if self.release.is_on_rope(slot) && !self.drum_ahead(slot) {
+            self.release.leave_rope(slot);
         }
+    }
+
+    /// Release control's part when the item in `slot` leaves the value stream (done): its
+    /// place on the rope, if it had one, is free.
+    pub(super) fn release_on_exit(&mut self, slot: usize) {
+        self.release.leave_rope(slot);
     }
 
     /// Whether release control holds work back now: all new work (`HoldWork`) or the
