@@ -97,3 +97,133 @@ fn the_run_file_docs_quote_the_limits() {
         "docs/runs.md: {commands} commands"
     );
 }
+
+/// A level with every section present and only its required fields: each `/*Section*/`
+/// marks where a field of that section can be written.
+const EVERY_SECTION: &str = r#"Level(
+    id: "defaults", title: "Defaults", days: 1.0, /*Level*/
+    calendar: (/*Calendar*/),
+    centers: [
+        (id: "dev", name: "Dev", batch: (size: 1, /*Batch*/), /*Center*/),
+        (id: "deploy", name: "Deploy",
+         deploy: (batch_size: 1, setup: Fixed(0.0), failure_probability: 0.0, /*Deploy*/)),
+    ],
+    workers: [(name: "w", skills: {"dev": 1.0, "deploy": 1.0}, /*Worker*/)],
+    arrivals: [(
+        name: "a", work_type: Change, interarrival: Fixed(1.0),
+        route: [(center: "dev", /*Step*/), (center: "deploy")], /*Arrival*/
+    )],
+    outages: (fix_effort: Fixed(1.0), cost_per_hour: 0.0, /*Outages*/),
+    changes: (board: (every_days: 1.0, /*Board*/), /*Changes*/),
+    improvements: [(id: "i", name: "I", work: Fixed(1.0), by: Anyone, effect: Nothing, /*Improvement*/)],
+    debt: (outage_rate_per_point: 0.0, /*Debt*/),
+    release: (/*Release*/),
+    hints: [(when: After(minutes: 1.0), text: "h", /*Hint*/)],
+)"#;
+
+fn parse_level(source: &str) -> flowkata::sim::Level {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(source)
+        .unwrap_or_else(|e| panic!("{e}\n{source}"))
+}
+
+/// The literal default a row of docs/levels.md states, if it states one: the cell of the
+/// table's `default` column, or the text after "default " in another cell ("sim minutes,
+/// default 0"). A literal is a number, `true`/`false`, or one code span (`` `"usual"` ``);
+/// prose such as "none" or "every decision" is not.
+fn documented_default(header: &[&str], cells: &[&str]) -> Option<String> {
+    let literal = |s: &str| -> Option<String> {
+        let s = s.trim();
+        if let Some(code) = s.strip_prefix('`').and_then(|c| c.strip_suffix('`'))
+            && !code.contains('`')
+        {
+            return Some(code.to_string());
+        }
+        (s.parse::<f64>().is_ok() || s == "true" || s == "false").then(|| s.to_string())
+    };
+    if let Some(col) = header.iter().position(|h| h.trim() == "default") {
+        return cells.get(col).and_then(|c| literal(c));
+    }
+    cells.iter().find_map(|c| {
+        let rest = &c[c.find("default ")? + "default ".len()..];
+        let end = if let Some(code) = rest.strip_prefix('`') {
+            code.find('`').map_or(rest.len(), |i| i + 2)
+        } else {
+            rest.find([',', ';', ' ']).unwrap_or(rest.len())
+        };
+        literal(&rest[..end])
+    })
+}
+
+/// `source` with every `/*Section*/` marker removed.
+fn strip_markers(source: &str) -> String {
+    let mut s = source.to_string();
+    while let Some(i) = s.find("/*") {
+        let j = s[i..].find("*/").expect("a closed marker") + i + 2;
+        s.replace_range(i..j, "");
+    }
+    s
+}
+
+/// docs/levels.md states the schema's defaults: for every field whose table gives a literal
+/// default, a level that writes that value parses to the same level as one that leaves the
+/// field out. The defaults themselves live once, in the schema's serde defaults.
+#[test]
+fn the_level_format_states_the_schema_defaults() {
+    let levels = doc("levels.md");
+    let baseline = parse_level(&strip_markers(EVERY_SECTION));
+    let mut checked = Vec::new();
+    let mut section = String::new();
+    let mut header: Vec<&str> = Vec::new();
+    for line in levels.lines() {
+        if let Some(h) = line.strip_prefix("### ") {
+            section = h.trim_matches('`').to_string();
+        }
+        if !line.starts_with('|') {
+            header.clear();
+            continue;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').collect();
+        if header.is_empty() {
+            header = cells;
+            continue;
+        }
+        let Some(field) = cells[0]
+            .trim()
+            .strip_prefix('`')
+            .and_then(|f| f.strip_suffix('`'))
+        else {
+            continue;
+        };
+        let Some(value) = documented_default(&header, &cells) else {
+            continue;
+        };
+        let marker = format!("/*{section}*/");
+        assert!(
+            EVERY_SECTION.contains(&marker),
+            "docs/levels.md gives {section}.{field} the default {value}, but this test's level has no {marker}"
+        );
+        // A section this level writes out (`release: (…)`) is left out when its own
+        // default is written instead.
+        let template: String = EVERY_SECTION
+            .lines()
+            .filter(|l| !(section == "Level" && l.starts_with(&format!("    {field}: "))))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let written = strip_markers(&template.replace(&marker, &format!("{field}: {value},")));
+        assert_eq!(
+            parse_level(&written),
+            baseline,
+            "docs/levels.md says {section}.{field} defaults to {value}, but the schema's default differs"
+        );
+        checked.push(format!("{section}.{field}"));
+    }
+    // The tables give about thirty literal defaults: a parser that found none would pass
+    // vacuously, so the count is checked too.
+    assert!(
+        checked.len() >= 25,
+        "only {} documented defaults found: {checked:?}",
+        checked.len()
+    );
+}
