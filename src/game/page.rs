@@ -9,7 +9,8 @@
 use bevy::prelude::*;
 use serde_json::{Map, Value};
 
-/// This frame's page state: one JSON object, emptied at the start of [`PublishPage`].
+/// This frame's page state: one JSON object, emptied at the start of [`PublishPage`] but for
+/// `frame`, the frame's number (Bevy's `FrameCount`), by which a test waits for frames.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct PageState(pub Map<String, Value>);
 
@@ -33,9 +34,12 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(Last, PublishPage.run_if(resource_exists::<PageState>))
         .add_systems(
             Last,
-            (|mut page: ResMut<PageState>| page.0.clear())
-                .run_if(resource_exists::<PageState>)
-                .before(PublishPage),
+            (|mut page: ResMut<PageState>, frame: Res<bevy::diagnostic::FrameCount>| {
+                page.0.clear();
+                page.set("frame", frame.0);
+            })
+            .run_if(resource_exists::<PageState>)
+            .before(PublishPage),
         );
 }
 

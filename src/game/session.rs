@@ -274,7 +274,7 @@ fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: 
     }
 }
 
-/// The page state's run: `level`, `seed`, `simTime` (sim minutes), `finished`, `score`,
+/// The page state's run: `level`, `seed`, `simTime` (sim minutes), `paused`, `finished`, `score`,
 /// `commands` (how many), and once the run has ended `stars` and `stateHash`; `opened` the
 /// verified-run notice of an opened run; `problem` why the last start or open failed.
 fn publish_page(
@@ -288,6 +288,7 @@ fn publish_page(
         page.set("level", sim.level().id.clone());
         page.set("seed", number(sim.seed() as f64));
         page.set("simTime", number(sim.now()));
+        page.set("paused", s.paused);
         page.set("finished", sim.is_finished());
         page.set("score", number(sim.score()));
         page.set("commands", sim.commands().len());

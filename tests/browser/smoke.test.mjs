@@ -43,6 +43,40 @@ async function openGame(browser, query, viewport = { width: 1440, height: 900 })
   return { page, problems, readyAfterMs: Date.now() - started };
 }
 
+// Waits until the page has drawn `n` more frames (the page state's `frame`): how a test lets
+// the game see an input or lay a window out, never a fixed time.
+async function frames(page, n = 2) {
+  const f = await page.evaluate(() => window.__flowkata.frame);
+  await page.waitForFunction(([f, n]) => window.__flowkata.frame >= f + n, [f, n], { timeout: 60_000 });
+}
+
+// Where the page says its widget `name` is (the page state's `widgets`: centre and size in
+// CSS pixels, published only where a click reaches it), once it has stayed in place from
+// one frame to the next (a new egui window lays itself out over its first frames).
+async function widget(page, name) {
+  let last = null;
+  for (let i = 0; i < 30; i++) {
+    const at = await (await page.waitForFunction((n) => window.__flowkata.widgets?.[n] ?? false, name, { timeout: 60_000 })).jsonValue();
+    if (last && last.x === at.x && last.y === at.y) return at;
+    last = at;
+    await frames(page, 1);
+  }
+  throw new Error(`the widget ${name} did not stay in place`);
+}
+
+// Clicks the widget `name` as a player would: the pointer rests on it, then presses and
+// releases, each seen by a frame of its own (egui tells a click from a drag by the frames
+// between; SwiftShader frames are slow).
+async function click(page, name) {
+  const at = await widget(page, name);
+  await page.mouse.move(at.x, at.y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
 test("a level loads, plays and reaches its debrief in headless Chromium", { timeout: 600_000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -90,8 +124,8 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
 
 // The campaign: level 1 played to its debrief with its lesson applied (refuse the favours),
 // then a reload of the page finds level 2 open: progress lives in the browser's local
-// storage. The clicks land on the egui canvas at 1440×900; each is checked through the
-// page state, so a layout change fails here with a screenshot instead of passing silently.
+// storage. The clicks land where the page says its widgets are; each is checked through the
+// page state, so a missed click fails here with a screenshot instead of passing silently.
 test("the first campaign level, played to its debrief, opens the second after a reload", { timeout: 600_000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -104,7 +138,7 @@ test("the first campaign level, played to its debrief, opens the second after a 
     await page.screenshot({ path: join(SHOTS, "campaign-level-1.png") });
 
     // The level's one decision, in the controls panel: refuse "Favours for marketing".
-    await page.mouse.click(1240, 144);
+    await click(page, "intake.Favours for marketing");
     try {
       await page.waitForFunction(() => window.__flowkata.commands === 1, null, { timeout: 20_000 });
     } catch (e) {
@@ -112,7 +146,7 @@ test("the first campaign level, played to its debrief, opens the second after a 
       assert.fail("the click did not reach the 'Favours for marketing' checkbox (see campaign-click-missed.png)");
     }
     // 16× from the HUD, then to the end.
-    await page.mouse.click(688, 17);
+    await click(page, "hud.speed.16");
     await page.waitForFunction(() => window.__flowkata.screen === "Debrief", null, { timeout: 400_000 });
     const end = await page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(end.finished, true);
@@ -228,11 +262,11 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
     const d = await drill.page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(d.screen, "Play");
     assert.deepEqual(d.drill, { rounds: 2, planned: 0, reviewing: null });
-    await drill.page.waitForTimeout(2000);
+    await frames(drill.page, 10);
     assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 0, "no round starts before its plan");
     await drill.page.screenshot({ path: join(SHOTS, "drill-plan.png") });
 
-    // Plan round 1 through the form (clicks on the egui canvas at 1440×900, each checked
+    // Plan round 1 through the form (clicks where the page says its widgets are, each checked
     // through the page state): refuse the favours (a standing decision, allowed now), write
     // the experiment, start the round at 16×.
     const expect = async (what, fn, arg, shot) => {
@@ -243,52 +277,40 @@ test("runs open verified, tampering is caught, Compare ranks the teams, a drill 
         assert.fail(`${what} (see ${shot})`);
       }
     };
-    await drill.page.mouse.click(1180, 144);
-    await drill.page.waitForTimeout(300);
+    await click(drill.page, "intake.Favours for marketing");
     await expect("the click reached 'Favours for marketing'", () => window.__flowkata.commands === 1, null, "drill-missed-favours.png");
-    // egui sees a pointer press and release in separate frames (SwiftShader frames are slow).
-    const press = async (x, y) => {
-      await drill.page.mouse.move(x, y);
-      await drill.page.waitForTimeout(300);
-      await drill.page.mouse.down();
-      await drill.page.waitForTimeout(300);
-      await drill.page.mouse.up();
-      await drill.page.waitForTimeout(300);
-    };
-    // Types into the text field at (x, y) once egui has given it the keyboard (a key sent
+    // Types into the text field `name` once egui has given it the keyboard (a key sent
     // before that, between slow frames, would be lost).
-    const typeAt = async (x, y, text) => {
-      await press(x, y);
+    const typeAt = async (name, text) => {
+      await click(drill.page, name);
       await drill.page.waitForFunction(() => window.__flowkata.textFocus === true, null, { timeout: 30_000 });
       await drill.page.keyboard.type(text, { delay: 80 });
     };
-    await typeAt(791, 612, "no-favours");
-    await press(505, 687);
+    await typeAt("plan.experiment", "no-favours");
+    await click(drill.page, "plan.start");
     await expect("'Start the round' started round 1", () => window.__flowkata.drill.planned === 1 && window.__flowkata.simTime > 0, null, "drill-missed-start.png");
     await drill.page.keyboard.press("5");
     await expect("round 1 ends in its review", () => window.__flowkata.drill.reviewing === 0, null, "drill-no-review.png");
-    await drill.page.waitForTimeout(1000);
+    await frames(drill.page, 5);
     assert.equal(await drill.page.evaluate(() => window.__flowkata.simTime), 240, "the clock stops at the round's end");
     await drill.page.screenshot({ path: join(SHOTS, "drill-review.png") });
     // What we learned; plan round 2 the same way; play it; its review; download the run.
-    await typeAt(697, 504, "queue-fell");
-    await press(617, 540);
+    await typeAt("review.learned", "queue-fell");
+    await click(drill.page, "review.next");
     await expect("the review closed into the plan of round 2", () => window.__flowkata.drill.reviewing === null, null, "drill-review-stuck.png");
-    await drill.page.waitForTimeout(1000); // the new window's first frames lay it out
-    await typeAt(791, 612, "same-again");
-    await press(505, 687);
+    await typeAt("plan.experiment", "same-again");
+    await click(drill.page, "plan.start");
     await expect("round 2 started", () => window.__flowkata.drill.planned === 2 && window.__flowkata.simTime > 240, null, "drill-missed-start-2.png");
     await drill.page.keyboard.press("5");
     await expect("round 2 ends in its review", () => window.__flowkata.drill.reviewing === 1, null, "drill-no-review-2.png");
-    await drill.page.waitForTimeout(1000);
-    const [download] = await Promise.all([drill.page.waitForEvent("download", { timeout: 30_000 }), press(791, 17)]);
+    const [download] = await Promise.all([drill.page.waitForEvent("download", { timeout: 30_000 }), click(drill.page, "hud.download")]);
     const handedIn = readFileSync(await download.path(), "utf8");
     const story = JSON.parse(handedIn).storyboard;
     assert.equal(story.rounds.length, 2);
     assert.equal(story.rounds[0].experiment, "no-favours");
     assert.equal(story.rounds[0].learned, "queue-fell");
     assert.ok(story.rounds.every((r) => Number.isFinite(r.result)), "both rounds measured");
-    await press(617, 540);
+    await click(drill.page, "review.next");
     await expect("the debrief follows the last review", () => window.__flowkata.screen === "Debrief", null, "drill-no-debrief.png");
     await drill.page.screenshot({ path: join(SHOTS, "drill-debrief.png") });
 
@@ -388,7 +410,7 @@ test("the debrief's views, the luck band over 1,000 seeds and the time scrub", {
       if (i === 6) continue;
       await g.page.keyboard.press(String(i + 1));
       await expect(`tab ${label}`, (l) => window.__flowkata.debrief.tab === l, label, `debrief-missed-tab-${i + 1}.png`);
-      await g.page.waitForTimeout(300);
+      await frames(g.page, 2);
       await shot(`debrief-${i + 1}-${label.toLowerCase().replaceAll(" ", "-")}.png`);
     }
 
@@ -425,7 +447,7 @@ test("the debrief's views, the luck band over 1,000 seeds and the time scrub", {
     await p.page.waitForFunction(() => window.__flowkata.simTime > 600, null, { timeout: 120_000 });
     await p.page.keyboard.press("g");
     await p.page.waitForFunction(() => window.__flowkata.liveCharts === true, null, { timeout: 30_000 });
-    await p.page.waitForTimeout(500);
+    await frames(p.page, 2);
     await p.page.screenshot({ path: join(SHOTS, "play-live-charts.png") });
     assert.deepEqual(p.problems, { pageErrors: [], foreignRequests: [] });
     await p.page.close();
@@ -443,7 +465,7 @@ test("the help overlay, and the text size remembered across a reload", { timeout
     const g = await openGame(browser, "");
     await g.page.keyboard.press("h");
     await g.page.waitForFunction(() => window.__flowkata.help === true, null, { timeout: 30_000 });
-    await g.page.waitForTimeout(1500);
+    await frames(g.page, 3);
     await g.page.screenshot({ path: join(SHOTS, "help.png") });
     await g.page.keyboard.press("Escape");
     await g.page.waitForFunction(() => window.__flowkata.help === false, null, { timeout: 30_000 });
@@ -451,7 +473,7 @@ test("the help overlay, and the text size remembered across a reload", { timeout
     await g.page.keyboard.press("Equal");
     await g.page.waitForFunction(() => window.__flowkata.uiScale > 1, null, { timeout: 30_000 });
     const larger = await g.page.evaluate(() => window.__flowkata.uiScale);
-    await g.page.waitForTimeout(500);
+    await frames(g.page, 2); // the frame that changed the size saved it
     await g.page.reload();
     await g.page.waitForFunction(() => window.__flowkata?.ready === true, null, { timeout: 240_000 });
     assert.equal(await g.page.evaluate(() => window.__flowkata.uiScale), larger, "the text size is remembered");
@@ -483,16 +505,16 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
     return { median: frames[30], p90: frames[54] };
   };
   // As a player clicks: the pointer rests on the target for a few frames (Bevy's picking
-  // hovers before it presses), then presses and releases. Frames take hundreds of
-  // milliseconds in SwiftShader, so a click that fell between frames is tried again, each
-  // time at the target's current place.
+  // hovers before it presses), then presses and releases, each in frames of their own. A
+  // click that missed (the target moved between frames) is tried again, each time at the
+  // target's current place.
   const pick = async (page, where, picked) => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const at = await page.evaluate(where);
       await page.mouse.move(at.x, at.y);
-      await page.waitForTimeout(1500);
+      await frames(page, 3);
       await page.mouse.down();
-      await page.waitForTimeout(400);
+      await frames(page, 2);
       await page.mouse.up();
       try {
         await page.waitForFunction(picked, at.id, { timeout: 10_000 });
@@ -501,14 +523,15 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
     }
     throw new Error("three clicks did not pick it");
   };
-  // Pauses and waits until the clock has stopped (a key can fall between slow frames).
+  // Pauses: Space, until the page state says the run is paused (a key that fell between
+  // slow frames, not seen within 10 s of frames, is pressed again).
   const pause = async (page) => {
     for (let attempt = 0; attempt < 3; attempt++) {
       await page.keyboard.press("Space");
-      await page.waitForTimeout(1500);
-      const t = await page.evaluate(() => window.__flowkata.simTime);
-      await page.waitForTimeout(1500);
-      if ((await page.evaluate(() => window.__flowkata.simTime)) === t) return;
+      try {
+        await page.waitForFunction(() => window.__flowkata.paused === true, null, { timeout: 10_000 });
+        return;
+      } catch {}
     }
     throw new Error("Space did not pause");
   };
@@ -524,7 +547,7 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
       // A click on a waiting token selects its item: the inspector opens.
       assert.ok(busy.waitingToken, "a waiting token to click");
       await pick(g.page, () => window.__flowkata.board.waitingToken, (id) => window.__flowkata.board.selected === id);
-      await g.page.waitForTimeout(500);
+      await frames(g.page, 2);
       await g.page.screenshot({ path: join(SHOTS, `board-inspector-${size}.png`) });
       await g.page.keyboard.press("Escape");
       await g.page.waitForFunction(() => window.__flowkata.board.selected === undefined, null, { timeout: 30_000 });
@@ -536,7 +559,7 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
       await pause(g.page);
       await g.page.waitForFunction(() => window.__flowkata.board.alarm !== undefined, null, { timeout: 30_000 });
       await pick(g.page, () => window.__flowkata.board.alarm, (id) => window.__flowkata.board.selectedOutage === id);
-      await g.page.waitForTimeout(300);
+      await frames(g.page, 2);
       await g.page.screenshot({ path: join(SHOTS, `board-outage-${size}.png`) });
       const down = await g.page.evaluate(() => window.__flowkata.board);
       const f = await frameTimes(g.page);

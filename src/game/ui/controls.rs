@@ -9,6 +9,7 @@ use bevy_egui::egui;
 use crate::game::session::Session;
 use crate::game::state::Selection;
 use crate::game::theme;
+use crate::game::ui::Named;
 use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{
     Action, Assignee, Level, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
@@ -105,6 +106,7 @@ fn switches(ui: &mut egui::Ui, sim: &Simulation, d: Decision, out: &mut Vec<Acti
         };
         if ui
             .checkbox(&mut on, switch.label)
+            .named(&format!("switch.{}", switch.label))
             .on_hover_text(switch.hint)
             .changed()
         {
@@ -157,6 +159,7 @@ fn protect_constraint(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>
     let mut protect = sim.policy().protect_constraint;
     if ui
         .checkbox(&mut protect, format!("Protect {name} (P)"))
+        .named("protect")
         .on_hover_text(format!(
             "{name} does only the constraint's own work, and outages go to others who can fix them."
         ))
@@ -225,7 +228,11 @@ fn intake(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
         .on_hover_text("Refused work never enters: no value, no load.");
     for (i, a) in intake {
         let mut accept = accepted[i];
-        if ui.checkbox(&mut accept, &a.name).changed() {
+        if ui
+            .checkbox(&mut accept, &a.name)
+            .named(&format!("intake.{}", a.name))
+            .changed()
+        {
             out.push(Action::SetIntake {
                 stream: a.name.clone(),
                 accept,

@@ -6,7 +6,7 @@ use bevy_egui::egui;
 use crate::game::help::{KeyAction, keys_of};
 use crate::game::session::{SPEEDS, Session, TimeControl};
 use crate::game::theme;
-use crate::game::ui::goals;
+use crate::game::ui::{Named, goals};
 use crate::sim::WorkType;
 
 /// Draws the HUD; the time controls the player clicked are pushed onto `time`, and
@@ -74,6 +74,7 @@ fn controls_row(
         };
         if ui
             .button(pause)
+            .named("hud.pause")
             .on_hover_text(keys_of(KeyAction::Pause))
             .clicked()
         {
@@ -83,6 +84,7 @@ fn controls_row(
             let on = session.speed == *s && !session.paused;
             if ui
                 .selectable_label(on, format!("{s}×"))
+                .named(&format!("hud.speed.{s}"))
                 .on_hover_text(format!("key {}", i + 1)) // the digits of help::KeyAction::Speed
                 .clicked()
             {
@@ -92,6 +94,7 @@ fn controls_row(
         ui.separator();
         if ui
             .button("⬇ Download run")
+            .named("hud.download")
             .on_hover_text(
                 "Save this run so far as a run file: level, seed, your decisions, your figures",
             )
@@ -105,6 +108,7 @@ fn controls_row(
         ui.separator();
         if ui
             .selectable_label(*charts, "📈 Charts")
+            .named("hud.charts")
             .on_hover_text(format!(
                 "Cumulative flow, lead time and utilization vs wait, live (key {})",
                 keys_of(KeyAction::Charts)
@@ -115,6 +119,7 @@ fn controls_row(
         }
         if ui
             .selectable_label(*help, "❓")
+            .named("hud.help")
             .on_hover_text(format!("Keys and text size ({})", keys_of(KeyAction::Help)))
             .clicked()
         {

@@ -5,6 +5,7 @@
 use bevy_egui::egui;
 
 use crate::game::theme;
+use crate::game::ui::Named;
 use crate::sim::challenge::{Goal, Metric};
 use crate::sim::kata::{Figure, KataRound, Storyboard, format_value, input_hint};
 
@@ -171,10 +172,12 @@ pub(crate) fn plan_form(
                 ui.end_row();
                 let metric = &metrics[plan.metric.min(metrics.len() - 1)];
                 ui.label("Obstacle we address now");
-                ui.text_edit_singleline(&mut plan.obstacle);
+                ui.text_edit_singleline(&mut plan.obstacle)
+                    .named("plan.obstacle");
                 ui.end_row();
                 ui.label("Experiment (the change we make)");
-                ui.text_edit_singleline(&mut plan.experiment);
+                ui.text_edit_singleline(&mut plan.experiment)
+                    .named("plan.experiment");
                 ui.end_row();
                 ui.label(format!("We predict ({})", input_hint(metric)));
                 ui.add(egui::DragValue::new(&mut plan.prediction).speed(0.1));
@@ -187,6 +190,7 @@ pub(crate) fn plan_form(
             let ready = !plan.experiment.trim().is_empty();
             go = ui
                 .add_enabled(ready, egui::Button::new(egui::RichText::new("▶ Start the round").strong()))
+                .named("plan.start")
                 .on_disabled_hover_text("Write down the experiment first")
                 .clicked();
         });
@@ -217,13 +221,15 @@ pub(crate) fn review(ctx: &egui::Context, k: usize, round: &mut KataRound, last:
                 _ => ui.colored_label(theme::ALARM, "Target condition not met (yet)."),
             };
             ui.label(egui::RichText::new("What did we learn?").strong());
-            ui.add(egui::TextEdit::multiline(&mut round.learned).desired_rows(3));
+            ui.add(egui::TextEdit::multiline(&mut round.learned).desired_rows(3))
+                .named("review.learned");
             go = ui
                 .button(if last {
                     "To the debrief"
                 } else {
                     "Plan the next round"
                 })
+                .named("review.next")
                 .clicked();
         });
     go

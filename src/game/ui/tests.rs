@@ -631,3 +631,58 @@ fn the_help_overlay_lists_every_shortcut_and_steps_the_text_size() {
     h.run();
     assert_eq!(h.state().factor, 1.0);
 }
+
+/// The point the page state publishes for the named widget `name` (CSS pixels; the harness
+/// has no zoom, so points), if it is published.
+fn published_at(ctx: &egui::Context, name: &str) -> Option<egui::Pos2> {
+    let widgets = crate::game::ui::take_named_widgets(ctx);
+    let w = widgets.get(name)?;
+    Some(egui::pos2(w["x"].as_f64()? as f32, w["y"].as_f64()? as f32))
+}
+
+#[test]
+fn the_page_names_the_hud_widgets_where_they_are_and_a_click_there_presses_them() {
+    let mut h = hud_harness(Panel::new("phoenix", 1));
+    h.run();
+    let download = h.get_by_label("⬇ Download run").rect().center();
+    let at = published_at(&h.ctx, "hud.download").expect("hud.download is published");
+    assert!(
+        (at - download).length() < 0.01,
+        "published {at:?}, drawn at {download:?}"
+    );
+    // Each speed's published point is its button: a press and release there sends it.
+    for s in crate::game::session::SPEEDS {
+        h.run();
+        let at = published_at(&h.ctx, &format!("hud.speed.{s}"))
+            .unwrap_or_else(|| panic!("hud.speed.{s} is not published"));
+        h.hover_at(at);
+        h.step();
+        h.drag_at(at);
+        h.step();
+        h.drop_at(at);
+        h.run();
+        assert_eq!(h.state_mut().time.pop(), Some(TimeControl::Speed(s)));
+    }
+}
+
+#[test]
+fn a_named_widget_under_a_window_is_not_published() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(400.0, 300.0))
+        .build_ui(|ui| {
+            use crate::game::ui::Named;
+            ui.button("covered").named("covered");
+            ui.add_space(200.0);
+            ui.button("open").named("open");
+            egui::Window::new("over")
+                .fixed_pos(egui::pos2(0.0, 0.0))
+                .fixed_size(egui::vec2(200.0, 60.0))
+                .show(ui.ctx(), |ui| ui.label("a window over the first button"));
+        });
+    h.run();
+    let widgets = crate::game::ui::take_named_widgets(&h.ctx);
+    assert!(widgets.contains_key("open"), "{widgets:?}");
+    assert!(!widgets.contains_key("covered"), "{widgets:?}");
+    // Taken: the next call has only what was named since.
+    assert!(crate::game::ui::take_named_widgets(&h.ctx).is_empty());
+}
