@@ -108,7 +108,7 @@ const EVERY_SECTION: &str = r#"Level(
         (id: "deploy", name: "Deploy",
          deploy: (batch_size: 1, setup: Fixed(0.0), failure_probability: 0.0, /*Deploy*/)),
     ],
-    workers: [(name: "w", skills: {"dev": 1.0, "deploy": 1.0}, /*Worker*/)],
+    workers: [(name: "w", skills: {"dev": 1.0, "deploy": 1.0, "outages": 1.0}, /*Worker*/)],
     arrivals: [(
         name: "a", work_type: Change, interarrival: Fixed(1.0),
         route: [(center: "dev", /*Step*/), (center: "deploy")], /*Arrival*/
@@ -121,11 +121,9 @@ const EVERY_SECTION: &str = r#"Level(
     hints: [(when: After(minutes: 1.0), text: "h", /*Hint*/)],
 )"#;
 
+/// `source` parsed and validated as the game reads a level file.
 fn parse_level(source: &str) -> flowkata::sim::Level {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(source)
-        .unwrap_or_else(|e| panic!("{e}\n{source}"))
+    flowkata::sim::Level::parse("defaults.ron", source).unwrap_or_else(|e| panic!("{e}\n{source}"))
 }
 
 /// The literal default a row of docs/levels.md states, if it states one: the cell of the
