@@ -3,7 +3,7 @@
 //! shipped level makes the parser, the validator or the first days of a run panic or hang.
 
 use flowkata::sim::level::EMBEDDED;
-use flowkata::sim::{Action, Command, Level, RunError, Simulation, rules};
+use flowkata::sim::{Action, Command, DIALS, DialScale, Level, RunError, Simulation, rules};
 use proptest::prelude::*;
 
 #[test]
@@ -51,6 +51,64 @@ fn a_halted_run_refuses_the_rest_of_its_command_log() {
 /// estimate, so the budget can never stop a run of a shipped level: the estimate counts
 /// every arrival, step, outage and sample, and what it leaves out (resumed tasks,
 /// rescheduled strikes) is a small share.
+/// The controls panel draws every numeric decision from [`DIALS`] alone, so the table must
+/// agree with the commands: each bound it offers is accepted and read back, a step beyond
+/// either bound is refused by the command (the `rules` bounds it quotes are the command's),
+/// and a dial that can be off switches off. Checked on every row of every shipped level
+/// where the dial's decision is available.
+#[test]
+fn every_dial_offers_exactly_what_its_command_accepts() {
+    let mut checked = std::collections::BTreeSet::new();
+    for level in Level::all_embedded() {
+        for dial in DIALS {
+            let fresh = Simulation::new(level.clone(), 1);
+            if !fresh.available(dial.decision) {
+                continue;
+            }
+            let step = match dial.scale {
+                DialScale::Count => 1.0,
+                DialScale::Percent => 0.05,
+            };
+            for (i, row) in (dial.rows)(&fresh).iter().enumerate() {
+                let at = |what: &str| {
+                    format!("{} {:?} row {:?}: {what}", level.id, dial.label, row.label)
+                };
+                for v in [dial.min, dial.max] {
+                    let mut sim = Simulation::new(level.clone(), 1);
+                    sim.apply((dial.set)(&row.target, Some(v)))
+                        .unwrap_or_else(|e| panic!("{}", at(&format!("{v} refused: {e}"))));
+                    assert_eq!((dial.rows)(&sim)[i].value, Some(v), "{}", at("read back"));
+                }
+                for v in [dial.min - step, dial.max + step] {
+                    let mut sim = Simulation::new(level.clone(), 1);
+                    assert!(
+                        sim.apply((dial.set)(&row.target, Some(v))).is_err(),
+                        "{}",
+                        at(&format!("{v} is outside the dial yet accepted"))
+                    );
+                }
+                if let Some(default) = dial.default_on {
+                    assert!(
+                        (dial.min..=dial.max).contains(&default),
+                        "{}",
+                        at("default")
+                    );
+                    let mut sim = Simulation::new(level.clone(), 1);
+                    sim.apply((dial.set)(&row.target, Some(default)))
+                        .expect("default");
+                    sim.apply((dial.set)(&row.target, None))
+                        .unwrap_or_else(|e| panic!("{}", at(&format!("off refused: {e}"))));
+                    assert_eq!((dial.rows)(&sim)[i].value, None, "{}", at("off"));
+                }
+                checked.insert(dial.label);
+            }
+        }
+    }
+    // Every dial is offered by some shipped level, so every row of the table was checked.
+    let all: std::collections::BTreeSet<_> = DIALS.iter().map(|d| d.label).collect();
+    assert_eq!(checked, all, "dials no shipped level offers");
+}
+
 #[test]
 fn the_event_estimate_bounds_every_shipped_level_with_room_to_spare() {
     for level in Level::all_embedded() {

@@ -14,7 +14,9 @@
 //! ]
 //! ```
 
-pub use super::engine::{Action, Assignee, Command, SWITCHES, Switch};
+pub use super::engine::{
+    Action, Assignee, Command, DIALS, Dial, DialRow, DialScale, SWITCHES, Switch,
+};
 use super::error::InputError;
 pub use super::level::Decision;
 

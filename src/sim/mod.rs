@@ -25,7 +25,8 @@ pub mod scrub;
 pub mod soak;
 
 pub use command::{
-    Action, Assignee, Command, SWITCHES, Switch, parse_command_log, write_command_log,
+    Action, Assignee, Command, DIALS, Dial, DialRow, DialScale, SWITCHES, Switch,
+    parse_command_log, write_command_log,
 };
 pub use dist::Dist;
 pub use engine::{

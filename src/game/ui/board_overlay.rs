@@ -328,7 +328,7 @@ fn station_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
     if c.constraint_only {
         ui.colored_label(theme::CONSTRAINT, "only the constraint can work here");
     }
-    if c.is_drum {
+    if sim.drum() == Some(i) {
         ui.colored_label(theme::CONSTRAINT, "the drum: release follows its pace");
     }
     if c.skipped {

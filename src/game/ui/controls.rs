@@ -12,8 +12,8 @@ use crate::game::theme;
 use crate::game::ui::Named;
 use crate::sim::level::{Decision, OUTAGE_SKILL};
 use crate::sim::{
-    Action, Assignee, Level, OutageCause, OutagePhase, OutageState, PostmortemState, ReleaseRule,
-    SWITCHES, Simulation, rules,
+    Action, Assignee, DIALS, Dial, DialScale, Level, OutageCause, OutagePhase, OutageState,
+    PostmortemState, SWITCHES, Simulation, rules,
 };
 
 pub(crate) fn show(
@@ -74,22 +74,24 @@ fn control(ui: &mut egui::Ui, sim: &Simulation, d: Decision, out: &mut Vec<Actio
         Decision::Staffing => section(ui, "Staffing: who works where", out, staffing),
         Decision::Routes => section(ui, "Routes", out, routes),
         Decision::ProtectConstraint => protect_constraint(ui, sim, out),
-        Decision::Release => release_rule(ui, sim, out),
         Decision::Intake => intake(ui, sim, out),
         Decision::BatchSize => batch_sizes(ui, sim, out),
         Decision::SkipStep => skip_steps(ui, sim, out),
-        Decision::WipLimits => wip_limits(ui, sim, out),
         Decision::ChangeBoard => section(ui, "Change board", out, change_board),
         Decision::Improvements => section(ui, "Improvement work", out, improvements),
-        Decision::ImprovementShare if !sim.available(Decision::Improvements) => {
-            section(ui, "Improvement work", out, improvements)
+        Decision::Triage | Decision::Postmortems | Decision::Expedite => {}
+        // A decision whose control is only its switches and dials from the core's tables
+        // (holding work, the freeze, the release rule, WIP limits, improvement time).
+        _ => {
+            switches(ui, sim, d, out);
+            for dial in DIALS.iter().filter(|x| x.decision == d) {
+                self::dial(ui, sim, dial, out);
+            }
+            // Improvement time alone still shows the plan it funds.
+            if d == Decision::ImprovementShare && !sim.available(Decision::Improvements) {
+                section(ui, "Improvement work", out, improvements);
+            }
         }
-        Decision::ImprovementShare
-        | Decision::Triage
-        | Decision::Postmortems
-        | Decision::Expedite => {}
-        // A decision whose control is only its on/off switches (holding work, the freeze).
-        _ => switches(ui, sim, d, out),
     }
 }
 
@@ -112,6 +114,63 @@ fn switches(ui: &mut egui::Ui, sim: &Simulation, d: Decision, out: &mut Vec<Acti
         {
             out.push((switch.set)(on));
         }
+    }
+}
+
+/// The rows of numeric decision `dial`, drawn from the core's table ([`DIALS`]): per row
+/// its switch where the decision can be off, its number within the table's bounds and its
+/// note. A dial with no rows has nothing to act on in this run and is not drawn.
+fn dial(ui: &mut egui::Ui, sim: &Simulation, dial: &Dial, out: &mut Vec<Action>) {
+    let rows = (dial.rows)(sim);
+    if rows.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(dial.label).on_hover_text(dial.hint);
+    for (i, row) in rows.iter().enumerate() {
+        ui.horizontal(|ui| {
+            if let Some(default) = dial.default_on {
+                let mut on = row.value.is_some();
+                if ui
+                    .checkbox(&mut on, &row.label)
+                    .named(&format!("dial.{}.{}", dial.label, row.label))
+                    .on_hover_text(dial.hint)
+                    .changed()
+                {
+                    out.push((dial.set)(
+                        &row.target,
+                        on.then_some(row.value.unwrap_or(default)),
+                    ));
+                }
+            }
+            let Some(value) = row.value else { return };
+            let new = match dial.scale {
+                DialScale::Count => {
+                    // The table's bounds are whole numbers of items.
+                    let range = dial.min as u32..=dial.max as u32;
+                    number_box(ui, (dial.label, i), value as u32, range).map(f64::from)
+                }
+                DialScale::Percent => {
+                    let mut pct = value * 100.0;
+                    let resp = ui
+                        .add(
+                            egui::Slider::new(&mut pct, dial.min * 100.0..=dial.max * 100.0)
+                                .step_by(5.0)
+                                .fixed_decimals(0)
+                                .suffix("%")
+                                .text(&row.label),
+                        )
+                        .on_hover_text(dial.hint);
+                    committed(&resp).then_some(pct / 100.0)
+                }
+            };
+            if let Some(v) = new {
+                out.push((dial.set)(&row.target, Some(v)));
+            }
+            if let Some(note) = &row.note {
+                ui.colored_label(theme::MUTED, note);
+            }
+        });
     }
 }
 
@@ -166,47 +225,6 @@ fn protect_constraint(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>
         .changed()
     {
         out.push(Action::ProtectConstraint { on: protect });
-    }
-}
-
-/// The release rule: push or drum-buffer-rope, with the buffer and the rope's length now.
-fn release_rule(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    let Some(drum) = sim.drum() else { return };
-    let policy = sim.policy();
-    ui.separator();
-    let drum_name = &sim.level().centers[drum].name;
-    ui.label("Release rule").on_hover_text(
-        "Push: everything that arrives enters at once. Drum-buffer-rope: work enters only while few enough items are ahead of the constraint.",
-    );
-    let mut dbr = matches!(policy.release, ReleaseRule::DrumBufferRope { .. });
-    let buffer = match policy.release {
-        ReleaseRule::DrumBufferRope { buffer } => buffer,
-        ReleaseRule::Push => rules::DEFAULT_DBR_BUFFER,
-    };
-    ui.horizontal(|ui| {
-        if ui.radio(!dbr, "Push").clicked() && dbr {
-            out.push(Action::SetRelease {
-                rule: ReleaseRule::Push,
-            });
-            dbr = false;
-        }
-        if ui.radio(dbr, format!("Drum: {drum_name}")).clicked() && !dbr {
-            out.push(Action::SetRelease {
-                rule: ReleaseRule::DrumBufferRope { buffer },
-            });
-        }
-    });
-    if dbr {
-        let mut b = buffer;
-        ui.horizontal(|ui| {
-            ui.label("buffer");
-            if committed(&ui.add(egui::DragValue::new(&mut b).range(rules::DBR_BUFFER.range()))) {
-                out.push(Action::SetRelease {
-                    rule: ReleaseRule::DrumBufferRope { buffer: b },
-                });
-            }
-            ui.colored_label(theme::MUTED, format!("{} ahead now", sim.rope_len()));
-        });
     }
 }
 
@@ -288,43 +306,6 @@ fn skip_steps(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     }
 }
 
-/// The WIP limit of each center without batches: on or off, and its number.
-fn wip_limits(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    ui.separator();
-    ui.label("WIP limits");
-    egui::Grid::new("wip").num_columns(2).show(ui, |ui| {
-        for (i, c) in sim.center_views().iter().enumerate() {
-            if c.batch.is_some() {
-                continue;
-            }
-            ui.label(&c.name);
-            let current = sim.wip_limit(i);
-            ui.horizontal(|ui| {
-                let mut on = current.is_some();
-                if ui
-                    .checkbox(&mut on, "")
-                    .on_hover_text("Limit the work at this center")
-                    .changed()
-                {
-                    out.push(Action::SetWipLimit {
-                        center: c.id.clone(),
-                        limit: on.then_some(current.unwrap_or(rules::DEFAULT_WIP_LIMIT)),
-                    });
-                }
-                if let Some(l) = current
-                    && let Some(l) = number_box(ui, ("wip", i), l, rules::WIP_LIMIT.range())
-                {
-                    out.push(Action::SetWipLimit {
-                        center: c.id.clone(),
-                        limit: Some(l),
-                    });
-                }
-            });
-            ui.end_row();
-        }
-    });
-}
-
 fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
     let Some(b) = sim.change_board_view() else {
         return;
@@ -350,18 +331,6 @@ fn change_board(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
 }
 
 fn improvements(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
-    if sim.available(Decision::ImprovementShare) {
-        let mut share = sim.policy().improvement_share * 100.0;
-        let range = rules::IMPROVEMENT_SHARE;
-        let resp = ui
-            .add(egui::Slider::new(&mut share, range.min * 100.0..=range.max * 100.0).step_by(5.0).fixed_decimals(0).suffix("%").text("of everyone's time"))
-            .on_hover_text("Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).");
-        if committed(&resp) {
-            out.push(Action::SetImprovementShare {
-                share: share / 100.0,
-            });
-        }
-    }
     let fund_offered = sim.available(Decision::Improvements);
     for m in sim.improvement_views() {
         ui.horizontal(|ui| {

@@ -13,7 +13,7 @@ use crate::game::session::StartLevel;
 use crate::game::session::{Session, TimeControl};
 use crate::game::state::Selection;
 use crate::game::ui::title::TitleChoices;
-use crate::sim::{Action, Assignee, Level};
+use crate::sim::{Action, Assignee, Level, ReleaseRule, rules};
 
 /// What a panel test holds: the session it shows and what the player's input produced.
 struct Panel {
@@ -685,4 +685,46 @@ fn a_named_widget_under_a_window_is_not_published() {
     assert!(!widgets.contains_key("covered"), "{widgets:?}");
     // Taken: the next call has only what was named since.
     assert!(crate::game::ui::take_named_widgets(&h.ctx).is_empty());
+}
+
+#[test]
+fn the_dials_switch_on_at_their_default_and_show_what_they_measure() {
+    let mut h = controls_harness(Panel::new("phoenix", 1));
+    h.run();
+    h.get_by_label("Drum-buffer-rope, drum: IT Operations")
+        .click();
+    h.run();
+    // The WIP-limit dial's switch of Development (staffing names the center too).
+    let wip_dial = By::new().role(Role::CheckBox).label("Development");
+    h.get(wip_dial).click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        vec![
+            Action::SetRelease {
+                rule: ReleaseRule::DrumBufferRope {
+                    buffer: rules::DEFAULT_DBR_BUFFER
+                }
+            },
+            Action::SetWipLimit {
+                center: "dev".into(),
+                limit: Some(rules::DEFAULT_WIP_LIMIT)
+            },
+        ]
+    );
+    // Once drum-buffer-rope is on, the dial shows the rope's length beside its buffer.
+    let mut panel = Panel::new("phoenix", 1);
+    let rule = ReleaseRule::DrumBufferRope { buffer: 5 };
+    panel
+        .session
+        .sim
+        .apply(Action::SetRelease { rule })
+        .expect("valid");
+    let mut h = controls_harness(panel);
+    h.run();
+    assert!(h.query_by_label_contains("ahead now").is_some());
+    assert!(
+        h.query(By::new().role(Role::SpinButton).value("5"))
+            .is_some()
+    );
 }

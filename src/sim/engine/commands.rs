@@ -5,12 +5,14 @@
 //! Adding a command is one row in the table below (its fields, its decision, whether it is
 //! operational, the mechanic's method that applies it and its words), plus that method in
 //! the mechanic's module. A standing on/off decision also gets a row in [`SWITCHES`], from
-//! which the controls panel draws its checkbox.
+//! which the controls panel draws its checkbox, and a standing numeric one a row in
+//! [`DIALS`], from which it draws the numbers.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Place, Simulation};
 use crate::sim::level::{Decision, ReleaseRule};
+use crate::sim::rules;
 
 /// Why a player command was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,6 +262,136 @@ pub const SWITCHES: &[Switch] = &[
         hint: "Blameless postmortems as a practice: each costs someone's time and makes failures of that system rarer, as far as the culture lets it.",
         value: |s| Some(s.incidents.postmortem_practice),
         set: |on| Action::PostmortemPractice { on },
+    },
+];
+
+/// How a [`Dial`]'s number is shown and stepped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialScale {
+    /// A whole number of items, typed or dragged.
+    Count,
+    /// A share of time from 0 to 1, shown as a percent on a slider in steps of 5 points.
+    Percent,
+}
+
+/// One row of a [`Dial`]: what it sets and its value now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DialRow {
+    /// What the row sets, as the dial's action names it: a center's id, or empty where the
+    /// dial sets one value for the whole run.
+    pub target: String,
+    /// The row's label: a center's name, or what the number is ("of everyone's time").
+    pub label: String,
+    /// Its value now in the action's unit (items, or a share 0–1); `None` where it is off.
+    pub value: Option<f64>,
+    /// What the row's mechanic measures now, shown beside it ("3 ahead now"), if anything.
+    pub note: Option<String>,
+}
+
+/// A standing numeric decision that the controls panel draws from this table alone: a
+/// heading with its hover text, and per row an on/off switch (where the decision can be
+/// off) and its number within the `rules` bounds of the command that sets it.
+#[derive(Clone, Copy)]
+pub struct Dial {
+    /// The decision it belongs to: the controls draw it where they draw that decision.
+    pub decision: Decision,
+    /// The heading.
+    pub label: &'static str,
+    /// The hover text: what it does.
+    pub hint: &'static str,
+    /// How the number is shown.
+    pub scale: DialScale,
+    /// Smallest value a row may take, in the action's unit (the command's `rules` bounds).
+    pub min: f64,
+    /// Largest value a row may take, in the action's unit.
+    pub max: f64,
+    /// The value proposed when a row is switched on (from `rules`); `None` for a dial that
+    /// is never off.
+    pub default_on: Option<f64>,
+    /// Its rows in this run, in the order drawn; none where it has nothing to act on.
+    pub rows: fn(&Simulation) -> Vec<DialRow>,
+    /// The action that sets the row with the given target to the given value (`None`: off).
+    /// Values of a [`DialScale::Count`] dial are whole numbers within its bounds.
+    pub set: fn(&str, Option<f64>) -> Action,
+}
+
+/// The standing numeric decisions, in the order the controls panel shows them within
+/// their decision. (Batch sizes and staffing have their own controls.)
+pub const DIALS: &[Dial] = &[
+    Dial {
+        decision: Decision::Release,
+        label: "Release rule",
+        hint: "Off (push): everything that arrives enters at once. On (drum-buffer-rope): work enters only while fewer than the buffer's items are ahead of the constraint.",
+        scale: DialScale::Count,
+        min: rules::DBR_BUFFER.min as f64,
+        max: rules::DBR_BUFFER.max as f64,
+        default_on: Some(rules::DEFAULT_DBR_BUFFER as f64),
+        rows: |s| {
+            let Some(drum) = s.drum() else {
+                return Vec::new();
+            };
+            let buffer = match s.release.rule() {
+                ReleaseRule::DrumBufferRope { buffer } => Some(f64::from(buffer)),
+                ReleaseRule::Push => None,
+            };
+            vec![DialRow {
+                target: String::new(),
+                label: format!("Drum-buffer-rope, drum: {}", s.level.centers[drum].name),
+                value: buffer,
+                note: buffer.map(|_| format!("{} ahead now", s.rope_len())),
+            }]
+        },
+        set: |_, buffer| Action::SetRelease {
+            rule: buffer.map_or(ReleaseRule::Push, |b| ReleaseRule::DrumBufferRope {
+                buffer: b as u32,
+            }),
+        },
+    },
+    Dial {
+        decision: Decision::WipLimits,
+        label: "WIP limits",
+        hint: "Limit the work at a center: it pulls new work only while it holds fewer items than its limit.",
+        scale: DialScale::Count,
+        min: rules::WIP_LIMIT.min as f64,
+        max: rules::WIP_LIMIT.max as f64,
+        default_on: Some(rules::DEFAULT_WIP_LIMIT as f64),
+        rows: |s| {
+            s.centers
+                .iter()
+                .zip(&s.level.centers)
+                .filter(|(c, _)| c.batch.is_none())
+                .map(|(c, spec)| DialRow {
+                    target: spec.id.clone(),
+                    label: spec.name.clone(),
+                    value: c.wip_limit.map(f64::from),
+                    note: None,
+                })
+                .collect()
+        },
+        set: |center, limit| Action::SetWipLimit {
+            center: center.to_string(),
+            limit: limit.map(|l| l as u32),
+        },
+    },
+    Dial {
+        decision: Decision::ImprovementShare,
+        label: "Improvement time",
+        hint: "Time reserved for improvement work. While it is above 0, the level's improvement plan is funded one round at a time (its last item is paying down debt).",
+        scale: DialScale::Percent,
+        min: rules::IMPROVEMENT_SHARE.min,
+        max: rules::IMPROVEMENT_SHARE.max,
+        default_on: None,
+        rows: |s| {
+            vec![DialRow {
+                target: String::new(),
+                label: "of everyone's time".into(),
+                value: Some(s.improvements.share),
+                note: None,
+            }]
+        },
+        set: |_, share| Action::SetImprovementShare {
+            share: share.unwrap_or(0.0),
+        },
     },
 ];
 

@@ -224,13 +224,8 @@ impl Simulation {
     /// to the largest batch that fits its WIP limit and buffer ([`rules::batch_fits`]);
     /// `None` when the center does not work in batches. The batch control offers this range.
     pub fn batch_sizes(&self, c: usize) -> Option<std::ops::RangeInclusive<u32>> {
-        let center = self.centers.get(c)?;
-        center.batch?;
-        let max = [center.wip_limit, center.buffer]
-            .into_iter()
-            .flatten()
-            .fold(rules::BATCH_SIZE.max, u32::min);
-        Some(rules::BATCH_SIZE.min..=max.max(rules::BATCH_SIZE.min))
+        self.centers.get(c)?.batch?;
+        Some(rules::BATCH_SIZE.min..=self.largest_batch(c).max(rules::BATCH_SIZE.min))
     }
 
     /// The command `SetBatchSize`: sets the batch size of a batch center or (no center named) of the deploy step.
@@ -252,7 +247,7 @@ impl Simulation {
         rules::BATCH_SIZE
             .check(*size)
             .map_err(|e| format!("batch size {e}"))?;
-        rules::batch_fits(*size, self.centers[c].wip_limit, self.centers[c].buffer)
+        self.batch_fits(c, *size)
             .map_err(|misfit| misfit.to_string())?;
         self.centers[c].batch = Some(*size);
         Ok(())

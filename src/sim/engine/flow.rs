@@ -148,6 +148,26 @@ impl Simulation {
         }
     }
 
+    /// Whether a batch of `size` items has room at center `c`: within its WIP limit and its
+    /// buffer ([`rules::batch_fits`], the rule level validation applies too).
+    ///
+    /// # Errors
+    /// The [`rules::BatchMisfit`] that says which limit the batch exceeds.
+    pub(super) fn batch_fits(&self, c: usize, size: u32) -> Result<(), rules::BatchMisfit> {
+        let center = &self.centers[c];
+        rules::batch_fits(size, center.wip_limit, center.buffer)
+    }
+
+    /// The largest batch that has room at center `c`, items: the smallest of its WIP limit,
+    /// its buffer and [`rules::BATCH_SIZE`]'s maximum.
+    pub(super) fn largest_batch(&self, c: usize) -> u32 {
+        let center = &self.centers[c];
+        [center.wip_limit, center.buffer]
+            .into_iter()
+            .flatten()
+            .fold(rules::BATCH_SIZE.max, u32::min)
+    }
+
     /// Whether center `c` can take one more item now.
     #[inline]
     pub(super) fn has_room(&self, c: usize) -> bool {

@@ -59,7 +59,10 @@ use super::rng::{RandomStream, Stream};
 use super::rules;
 
 pub use change_board::ChangeBoardView;
-pub use commands::{Action, Assignee, Command, CommandError, Policy, SWITCHES, Switch};
+pub use commands::{
+    Action, Assignee, Command, CommandError, DIALS, Dial, DialRow, DialScale, Policy, SWITCHES,
+    Switch,
+};
 pub use history::{CenterCounts, Completion, DeployRecord, TimeUse};
 pub use improvements::{ImprovementView, Job, JobKind, JobView};
 pub use incidents::{Outage, OutageCause, OutagePhase, OutageState, PostmortemState};
@@ -514,11 +517,6 @@ impl Simulation {
     /// Whether some constraint worker is fixing or holding an outage now.
     pub fn constraint_on_outage(&self) -> bool {
         (0..self.workers.len()).any(|w| self.workers[w].constraint && self.on_outage(w))
-    }
-
-    /// Current WIP limit of center `c`.
-    pub fn wip_limit(&self, c: usize) -> Option<u32> {
-        self.centers[c].wip_limit
     }
 
     /// Speed of worker `w` at center `c` (`None`: cannot work there).

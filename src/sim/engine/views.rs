@@ -99,8 +99,6 @@ pub struct CenterView {
     pub utilization: f64,
     /// Whether only constraint workers have this skill.
     pub constraint_only: bool,
-    /// Whether this is the drum of drum-buffer-rope.
-    pub is_drum: bool,
 }
 
 /// Where an item is, for the board's inspector (center indices in level order).
@@ -273,7 +271,6 @@ impl Simulation {
                     capacity: c.capacity,
                     utilization: self.center_utilization(i),
                     constraint_only: staff().all(|w| w.constraint),
-                    is_drum: self.drum() == Some(i),
                 }
             })
             .collect()
