@@ -231,3 +231,55 @@ fn a_decision_is_available_when_the_level_offers_it_and_has_its_mechanic() {
         }
     }
 }
+
+/// One status rule for every goal of every shipped level (issue: `wip-limits` read "met"
+/// in its first minute while `first-day` read "not yet"): too early at the start and
+/// until a workday has passed, then on or off track exactly as the goal holds now, and
+/// met or missed only at the end, exactly as the goal holds then.
+#[test]
+fn every_goal_is_too_early_then_on_or_off_track_then_met_or_missed() {
+    use flowkata::sim::challenge::GoalStatus;
+    use flowkata::sim::rules::GOAL_WARMUP_DAYS;
+    let mut on_or_off = [0, 0];
+    for level in Level::all_embedded() {
+        let day = level.calendar.minutes_per_day;
+        let mut sim = Simulation::new(level.clone(), 1);
+        for t in [0.0, 1.0, GOAL_WARMUP_DAYS * day - 1.0] {
+            sim.advance_to(t);
+            for g in sim.report().goals {
+                assert_eq!(
+                    g.status,
+                    GoalStatus::TooEarly,
+                    "{} {} at {t}",
+                    level.id,
+                    g.label
+                );
+            }
+        }
+        let mut t = GOAL_WARMUP_DAYS * day;
+        while t < sim.end() {
+            sim.advance_to(t);
+            for g in sim.report().goals {
+                let expected = match (g.value, g.met) {
+                    (None, _) => GoalStatus::TooEarly,
+                    (Some(_), true) => GoalStatus::OnTrack,
+                    (Some(_), false) => GoalStatus::OffTrack,
+                };
+                assert_eq!(g.status, expected, "{} {} at {t}", level.id, g.label);
+                on_or_off[usize::from(!g.met)] += 1;
+            }
+            t += day;
+        }
+        sim.run_to_end();
+        for g in sim.report().goals {
+            let expected = if g.met {
+                GoalStatus::Met
+            } else {
+                GoalStatus::Missed
+            };
+            assert_eq!(g.status, expected, "{} {} at the end", level.id, g.label);
+            assert_eq!(g.status.key(), if g.met { "met" } else { "missed" });
+        }
+    }
+    assert!(on_or_off[0] > 0 && on_or_off[1] > 0, "{on_or_off:?}");
+}

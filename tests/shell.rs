@@ -874,6 +874,10 @@ fn each_plugin_publishes_its_part_of_the_page_state() {
         "the hash only once the run has ended"
     );
     assert_eq!(play.get("debrief"), None);
+    // At the start every goal is too early to call, whatever its metric reads.
+    let goals = app.world().resource::<Session>().sim.level().goals.len();
+    assert!(goals > 0, "brent has goals");
+    assert_eq!(play.get("goals"), Some(&json!(vec!["too-early"; goals])));
     app.world_mut().resource_mut::<Session>().sim.run_to_end();
     app.update();
     app.update();
@@ -886,6 +890,14 @@ fn each_plugin_publishes_its_part_of_the_page_state() {
         None,
         "the play screen's part left with it"
     );
+    // At the end each goal is met or missed, as the report's rule decides.
+    let report = app.world().resource::<Session>().sim.report();
+    let ended: Vec<_> = report
+        .goals
+        .iter()
+        .map(|g| if g.met { "met" } else { "missed" })
+        .collect();
+    assert_eq!(debrief.get("goals"), Some(&json!(ended)));
     let part = debrief.get("debrief").expect("the debrief's part");
     assert_eq!(part["tab"], json!("Summary"));
     assert!(part["scrub"]["end"].as_f64().is_some());

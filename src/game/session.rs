@@ -274,13 +274,20 @@ fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: 
     }
 }
 
+/// The goals' status keys, with the sim time and command count they were measured at.
+type GoalKeys = ((f64, usize), Vec<&'static str>);
+
 /// The page state's run: `level`, `seed`, `simTime` (sim minutes), `paused`, `finished`, `score`,
-/// `commands` (how many), and once the run has ended `stars` and `stateHash`; `opened` the
-/// verified-run notice of an opened run; `problem` why the last start or open failed.
+/// `commands` (how many), `goals` (each goal's status key in level order:
+/// [`crate::sim::challenge::GoalStatus::key`]), and once the run has ended `stars` and
+/// `stateHash`; `opened` the verified-run notice of an opened run; `problem` why the last
+/// start or open failed. The goals are measured again only when the run has moved or taken
+/// a command (`cache`: sim time and command count they were measured at).
 fn publish_page(
     session: Option<Res<Session>>,
     problem: Option<Res<StartProblem>>,
     mut page: ResMut<crate::game::page::PageState>,
+    mut cache: Local<Option<GoalKeys>>,
 ) {
     use crate::game::page::number;
     if let Some(s) = &session {
@@ -292,6 +299,14 @@ fn publish_page(
         page.set("finished", sim.is_finished());
         page.set("score", number(sim.score()));
         page.set("commands", sim.commands().len());
+        let at = (sim.now(), sim.commands().len());
+        if cache.as_ref().is_none_or(|(when, _)| *when != at) {
+            let goals = sim.report().goals.iter().map(|g| g.status.key()).collect();
+            *cache = Some((at, goals));
+        }
+        if let Some((_, goals)) = cache.as_ref() {
+            page.set("goals", goals.clone());
+        }
         if sim.is_finished() {
             page.set("stars", sim.report().stars);
             page.set("stateHash", sim.state_hash());

@@ -15,6 +15,7 @@ use super::engine::Simulation;
 pub use super::level::{Goal, HintSpec, Metric, Trigger, Unit};
 use super::level::{Level, WorkType};
 use super::metrics::RunReport;
+use super::rules;
 
 impl Metric {
     /// The metric's value in a report, in its unit; `None` when there is nothing to measure
@@ -67,7 +68,78 @@ impl Metric {
     }
 }
 
-/// A goal's standing in a run: its value now and whether it is met.
+/// A goal's status in a run, by one rule for every goal ([`GoalStatus::of`]): "too early"
+/// while its metric has no data, then "on track" or "off track" while the run goes on, then
+/// "met" or "missed" once it has ended. The HUD and the debrief show it in words as well as
+/// color; the page publishes its [`key`](GoalStatus::key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoalStatus {
+    /// The metric has no value yet, or less than [`rules::GOAL_WARMUP_DAYS`] of the run
+    /// has passed: a bound on a rate or a mean says nothing about a run that has not yet
+    /// done a day's work.
+    TooEarly,
+    /// The run goes on and the goal holds now.
+    OnTrack,
+    /// The run goes on and the goal does not hold now.
+    OffTrack,
+    /// The run has ended and the goal holds.
+    Met,
+    /// The run has ended and the goal does not hold.
+    Missed,
+}
+
+impl GoalStatus {
+    /// The status of a goal whose rule gives `met` for the metric's `value` (`None`: no
+    /// data yet), `elapsed_days` workdays into a run that has `ended` or not. At the end
+    /// the goal is met or missed whatever the data ([`Goal::met_by`] decides a metric with
+    /// no data: met for one that counts failures, missed otherwise).
+    pub fn of(met: bool, value: Option<f64>, elapsed_days: f64, ended: bool) -> GoalStatus {
+        match (ended, met) {
+            (true, true) => GoalStatus::Met,
+            (true, false) => GoalStatus::Missed,
+            _ if value.is_none() || elapsed_days < rules::GOAL_WARMUP_DAYS => GoalStatus::TooEarly,
+            (false, true) => GoalStatus::OnTrack,
+            (false, false) => GoalStatus::OffTrack,
+        }
+    }
+
+    /// Its id, as the page state and the JSON report write it: `too-early`, `on-track`,
+    /// `off-track`, `met` or `missed`.
+    pub fn key(self) -> &'static str {
+        match self {
+            GoalStatus::TooEarly => "too-early",
+            GoalStatus::OnTrack => "on-track",
+            GoalStatus::OffTrack => "off-track",
+            GoalStatus::Met => "met",
+            GoalStatus::Missed => "missed",
+        }
+    }
+
+    /// Its words for the HUD and the debrief: "too early", "on track", "off track", "met",
+    /// "missed".
+    pub fn words(self) -> &'static str {
+        match self {
+            GoalStatus::TooEarly => "too early",
+            GoalStatus::OnTrack => "on track",
+            GoalStatus::OffTrack => "off track",
+            GoalStatus::Met => "met",
+            GoalStatus::Missed => "missed",
+        }
+    }
+
+    /// Whether the status is good news (on track or met): the HUD's green.
+    pub fn is_good(self) -> bool {
+        matches!(self, GoalStatus::OnTrack | GoalStatus::Met)
+    }
+
+    /// Whether the status is bad news (off track or missed): the HUD's red.
+    pub fn is_bad(self) -> bool {
+        matches!(self, GoalStatus::OffTrack | GoalStatus::Missed)
+    }
+}
+
+/// A goal's standing in a run: its value now, whether it is met and its status.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GoalResult {
     /// The goal as a sentence: `deploys per day ≥ 10.0`.
@@ -76,18 +148,27 @@ pub struct GoalResult {
     pub value: Option<f64>,
     /// The value formatted in its unit (`—` when there is none).
     pub shown: String,
-    /// Whether the goal is met.
+    /// Whether the goal holds by its bound now (at the end: whether it is met).
     pub met: bool,
+    /// Its status: too early, on or off track, met or missed. Not serialized: it follows
+    /// from `value`, `met` and the report's time, and the report's bytes are what the state
+    /// hash digests ([`Simulation::state_hash`](crate::sim::Simulation::state_hash)), which
+    /// a presentation field must not change.
+    #[serde(skip_serializing)]
+    pub status: GoalStatus,
 }
 impl Goal {
-    /// The goal's standing in `report`.
-    pub fn evaluate(&self, report: &RunReport, minutes_per_day: f64) -> GoalResult {
+    /// The goal's standing in `report` (with `minutes_per_day` sim minutes to a workday),
+    /// in a run that has `ended` or not.
+    pub fn evaluate(&self, report: &RunReport, minutes_per_day: f64, ended: bool) -> GoalResult {
         let value = self.metric.measure(report, minutes_per_day);
+        let met = self.met_by(value);
         GoalResult {
             label: self.label(),
             value,
             shown: value.map_or("—".into(), |v| self.metric.unit().format(v)),
-            met: self.met_by(value),
+            met,
+            status: GoalStatus::of(met, value, report.days, ended),
         }
     }
 }

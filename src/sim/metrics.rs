@@ -286,7 +286,7 @@ impl RunReport {
         report.goals = level
             .goals
             .iter()
-            .map(|g| g.evaluate(&report, per_day_minutes))
+            .map(|g| g.evaluate(&report, per_day_minutes, sim.is_finished()))
             .collect();
         report.stars = stars(level, score, &report.goals);
         report

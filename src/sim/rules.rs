@@ -144,6 +144,12 @@ pub const DBR_BUFFER: Bounds<u32> = Bounds {
 /// a day of work at the constraint in the shipped levels.
 pub const DEFAULT_DBR_BUFFER: u32 = 6;
 
+/// How long a run must have gone before a goal reads "on track" or "off track", workdays
+/// ([`crate::sim::challenge::GoalStatus`]): the goals bound rates per workday, means over
+/// time and shares of finished work, and before a day's work they measure the empty start
+/// (mean WIP and debt 0, nothing finished), not the player's decisions.
+pub const GOAL_WARMUP_DAYS: f64 = 1.0;
+
 /// Share of every worker's time reserved for improvement work (level and command). The
 /// upper half is closed: *The Phoenix Project*'s "20% time" is well inside it, and above a
 /// half improvement work would crowd out the work it improves.

@@ -182,7 +182,7 @@ fn summary(ui: &mut egui::Ui, session: &Session, unlocked: Option<&str>) {
     if !r.goals.is_empty() {
         let met = r.goals.iter().filter(|g| g.met).count();
         ui.label(egui::RichText::new(format!("Goals met: {met} of {}", r.goals.len())).strong());
-        ui.horizontal_wrapped(|ui| goals::standing(ui, &r.goals, true));
+        ui.horizontal_wrapped(|ui| goals::standing(ui, &r.goals));
     }
     ui.add_space(8.0);
     figures(ui, sim, &r);

@@ -25,15 +25,18 @@ pub(crate) fn aims(ui: &mut egui::Ui, level: &Level) {
     });
 }
 
-/// The goals: each with its label, its value and whether it is met, in words as well as
-/// color (so color is never the only cue). `ended`: the run is over ("missed", not
-/// "not yet").
-pub(crate) fn standing(ui: &mut egui::Ui, goals: &[GoalResult], ended: bool) {
+/// The goals: each with its label, its value and its status in words as well as color
+/// (so color is never the only cue), the core's one rule for all goals
+/// ([`crate::sim::challenge::GoalStatus`]).
+pub(crate) fn standing(ui: &mut egui::Ui, goals: &[GoalResult]) {
     for g in goals {
-        let (word, color) = match (g.met, ended) {
-            (true, _) => ("met", theme::GOOD),
-            (false, false) => ("not yet", theme::ALARM),
-            (false, true) => ("missed", theme::ALARM),
+        let word = g.status.words();
+        let color = if g.status.is_good() {
+            theme::GOOD
+        } else if g.status.is_bad() {
+            theme::ALARM
+        } else {
+            theme::MUTED
         };
         ui.label(&g.label);
         ui.label(egui::RichText::new(&g.shown).strong());

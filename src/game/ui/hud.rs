@@ -30,7 +30,7 @@ pub(crate) fn show(
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("Goals").strong())
                 .on_hover_text("The first star needs every goal met at the end of the run.");
-            goals::standing(ui, &r.goals, false);
+            goals::standing(ui, &r.goals);
         });
     }
     ui.add_space(4.0);
