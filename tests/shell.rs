@@ -944,3 +944,88 @@ fn the_play_keys_are_the_ones_the_shortcut_table_names() {
         );
     }
 }
+
+/// A level started from the campaign (or a link, or "Next level") opens on its briefing:
+/// the clock stands still, the page says so, and the run takes no command from it; Enter
+/// starts the clock; B reopens the briefing during play and stops the clock again.
+#[test]
+fn the_briefing_holds_the_clock_until_the_player_starts() {
+    use flowkata::game::help::{KeyAction, codes};
+    use flowkata::game::page::PageState;
+    use serde_json::json;
+    let key = |a: KeyAction| {
+        let code = codes(a)[0];
+        (code, Key::Character(format!("{code:?}").into()))
+    };
+    let mut app = app();
+    app.init_resource::<PageState>();
+    app.world_mut().write_message(StartLevel {
+        level: "first-day".into(),
+        seed: Some(1),
+        briefing: true,
+        ..Default::default()
+    });
+    for _ in 0..30 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Play);
+    let now = |app: &App| app.world().resource::<Session>().sim.now();
+    assert_eq!(now(&app), 0.0, "no time passes while the briefing is open");
+    let page = app.world().resource::<PageState>().clone();
+    assert_eq!(page.get("briefing"), Some(&json!(true)));
+    assert_eq!(page.get("simTime"), Some(&json!(0.0)));
+    // Space (pause) does nothing to a clock the briefing holds.
+    let (code, logical) = key(KeyAction::Pause);
+    press(&mut app, code, logical);
+    assert_eq!(now(&app), 0.0);
+    // A decision taken while reading the briefing, at sim time 0, and the run saved then:
+    // the run file verifies (play applies it after the start's events, as a replay does).
+    app.world_mut()
+        .write_message(PlayerCommand(Action::SetIntake {
+            stream: "Favours for marketing".into(),
+            accept: false,
+        }));
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert_eq!((session.sim.now(), session.sim.commands().len()), (0.0, 1));
+    session
+        .run_file("T")
+        .verify()
+        .expect("a run saved during the briefing verifies");
+    let (code, logical) = key(KeyAction::Start);
+    press(&mut app, code, logical);
+    for _ in 0..10 {
+        app.update();
+    }
+    assert!(!app.world().resource::<Session>().briefing);
+    assert!(now(&app) > 0.0, "Enter starts the clock");
+    assert_eq!(
+        app.world().resource::<Session>().sim.commands().len(),
+        1,
+        "opening and closing the briefing is no command"
+    );
+    let (code, logical) = key(KeyAction::Briefing);
+    press(&mut app, code, logical);
+    let held = now(&app);
+    for _ in 0..10 {
+        app.update();
+    }
+    assert!(app.world().resource::<Session>().briefing);
+    assert_eq!(now(&app), held, "the reopened briefing stops the clock");
+    // A drill never opens it: its plan screen carries the story and goals.
+    app.world_mut().write_message(StartLevel {
+        level: "first-day".into(),
+        seed: Some(1),
+        briefing: true,
+        drill: Some(flowkata::sim::level::Drill {
+            rounds: 2,
+            round_days: 1.0,
+        }),
+        ..Default::default()
+    });
+    app.update();
+    app.update();
+    let s = app.world().resource::<Session>();
+    assert!(s.sim.level().drill.is_some(), "the drill started");
+    assert!(!s.briefing);
+}

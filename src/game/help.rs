@@ -26,6 +26,10 @@ pub enum KeyAction {
     TextSmaller,
     /// Normal text.
     TextNormal,
+    /// Start the level from its briefing (or close the briefing reopened during play).
+    Start,
+    /// Reopen the level's briefing during play.
+    Briefing,
     /// Pause or resume play.
     Pause,
     /// A speed, by its digit (the n-th key, the n-th of `SPEEDS`).
@@ -115,6 +119,20 @@ pub const SHORTCUTS: &[Shortcut] = &[
         codes: &[KeyCode::Digit0, KeyCode::Numpad0],
         keys: "0",
         what: "normal text",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Start,
+        codes: &[KeyCode::Enter, KeyCode::NumpadEnter],
+        keys: "Enter",
+        what: "start the level from its briefing",
+    },
+    Shortcut {
+        place: "play",
+        action: KeyAction::Briefing,
+        codes: &[KeyCode::KeyB],
+        keys: "B",
+        what: "the level's briefing again (the clock stops while it is open)",
     },
     Shortcut {
         place: "play",

@@ -51,7 +51,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn shortcuts(
     keys: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
+    mut session: Option<ResMut<Session>>,
     mut time: MessageWriter<TimeControl>,
     mut orders: MessageWriter<PlayerCommand>,
     charts: Option<ResMut<super::ui::views::LiveCharts>>,
@@ -60,6 +60,17 @@ fn shortcuts(
         && let Some(mut c) = charts
     {
         c.open = !c.open;
+    }
+    if let Some(s) = session.as_mut() {
+        if s.briefing && pressed(&keys, KeyAction::Start) {
+            s.briefing = false;
+        } else if pressed(&keys, KeyAction::Briefing) {
+            s.briefing = !s.briefing;
+        }
+        if s.briefing {
+            // Time stands still while the briefing is open; only closing it starts it.
+            return;
+        }
     }
     if pressed(&keys, KeyAction::Pause) {
         time.write(TimeControl::TogglePause);

@@ -199,6 +199,7 @@ fn launch(
             speed: o.speed,
             drill: o.drill(),
             custom: None,
+            briefing: true,
         });
         return;
     }
@@ -209,6 +210,7 @@ fn launch(
             speed: o.speed,
             drill: o.drill(),
             custom: None,
+            briefing: true,
         });
     }
 }

@@ -86,7 +86,8 @@ pub fn logic_plugin(app: &mut App) {
     )
     .configure_sets(
         Update,
-        PausableSystems.run_if(|s: Option<Res<session::Session>>| s.is_some_and(|s| !s.paused)),
+        PausableSystems
+            .run_if(|s: Option<Res<session::Session>>| s.is_some_and(|s| !s.paused && !s.briefing)),
     );
     app.add_plugins((
         state::plugin,

@@ -229,6 +229,7 @@ fn open_levels(
         start.write(StartLevel {
             seed: choices.custom_seed.then_some(choices.seed),
             custom: Some((name.clone(), text.unwrap_or_else(|e| e))),
+            briefing: true,
             ..Default::default()
         });
     }

@@ -42,6 +42,10 @@ pub struct Session {
     pub storyboard: Option<Storyboard>,
     /// The team of an opened run: its run file and link keep that name.
     pub run_team: Option<String>,
+    /// Whether the level's briefing is open: the clock stands still until the player
+    /// starts (or, reopened during play, closes it). Presentation only: opening and
+    /// closing it is no command, so the run and its file do not change.
+    pub briefing: bool,
 }
 
 impl Session {
@@ -53,8 +57,14 @@ impl Session {
         Self::with_source(sim, source)
     }
 
-    /// A session around `sim`, whose level file's text is `source`.
-    pub fn with_source(sim: Simulation, source: String) -> Self {
+    /// A session around `sim`, whose level file's text is `source`. The run is first
+    /// brought up to its clock (`advance_to(now)`: at 0, the events due at the start), as a
+    /// replay of its run file does before each command; so a decision taken before the
+    /// clock moves (during the briefing) is applied after the same events in play as in
+    /// the replay, and a run file saved then verifies.
+    pub fn with_source(mut sim: Simulation, source: String) -> Self {
+        let now = sim.now();
+        sim.advance_to(now);
         Self {
             sim,
             paused: false,
@@ -65,6 +75,7 @@ impl Session {
             opened: None,
             storyboard: None,
             run_team: None,
+            briefing: false,
         }
     }
 
@@ -150,6 +161,10 @@ pub struct StartLevel {
     pub drill: Option<Drill>,
     /// A custom level: its file name and text, validated as the CLI validates it.
     pub custom: Option<(String, String)>,
+    /// Open the level's briefing first, with the clock stopped (campaign cards, "Next
+    /// level", `?level=` links and dropped level files; a drill's plan screen has the story
+    /// and goals instead, so a drill never opens it).
+    pub briefing: bool,
 }
 
 /// A player's decision, to be applied to the simulation at the current sim time.
@@ -244,6 +259,7 @@ fn start_level(
         });
         session.paused = true;
     }
+    session.briefing = req.briefing && req.drill.is_none();
     if let Some(s) = req.speed.filter(|s| SPEEDS.contains(s)) {
         session.speed = s;
     }
@@ -277,7 +293,8 @@ fn apply_player_commands(mut orders: MessageReader<PlayerCommand>, mut session: 
 /// The goals' status keys, with the sim time and command count they were measured at.
 type GoalKeys = ((f64, usize), Vec<&'static str>);
 
-/// The page state's run: `level`, `seed`, `simTime` (sim minutes), `paused`, `finished`, `score`,
+/// The page state's run: `level`, `seed`, `simTime` (sim minutes), `paused`, `briefing`
+/// (whether the level's briefing is open), `finished`, `score`,
 /// `commands` (how many), `goals` (each goal's status key in level order:
 /// [`crate::sim::challenge::GoalStatus::key`]), and once the run has ended `stars` and
 /// `stateHash`; `opened` the verified-run notice of an opened run; `problem` why the last
@@ -296,6 +313,7 @@ fn publish_page(
         page.set("seed", number(sim.seed() as f64));
         page.set("simTime", number(sim.now()));
         page.set("paused", s.paused);
+        page.set("briefing", s.briefing);
         page.set("finished", sim.is_finished());
         page.set("score", number(sim.score()));
         page.set("commands", sim.commands().len());

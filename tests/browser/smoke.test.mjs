@@ -76,6 +76,24 @@ async function click(page, name) {
   await waitFrames(page, 2);
 }
 
+// A level opened from a link shows its briefing first, with the clock stopped at 0 (the page
+// says so: briefing, screen Play, simTime 0); the test starts it as a player would, by the
+// ▶ Start button (`by: "click"`) or by Enter.
+async function startFromBriefing(page, by = "click", shot = null) {
+  const s = await (await page.waitForFunction(() => window.__flowkata.briefing === true && window.__flowkata, null, { timeout: 60_000 })).jsonValue();
+  assert.equal(s.screen, "Play");
+  assert.equal(s.simTime, 0, "the clock stands still while the briefing is open");
+  await waitFrames(page, 3);
+  assert.equal(await page.evaluate(() => window.__flowkata.simTime), 0, "and stays still");
+  if (shot) await page.screenshot({ path: join(SHOTS, shot) });
+  if (by === "click") {
+    await click(page, "briefing.start");
+  } else {
+    await page.keyboard.press("Enter");
+  }
+  await page.waitForFunction(() => window.__flowkata.briefing === false, null, { timeout: 60_000 });
+}
+
 test("a level loads, plays and reaches its debrief in headless Chromium", { timeout: 600_000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -92,6 +110,7 @@ test("a level loads, plays and reaches its debrief in headless Chromium", { time
     // A level started from the address, as a facilitator would share it.
     const play = await openGame(browser, "?level=phoenix&seed=3&speed=16");
     console.log(`level ready ${play.readyAfterMs} ms after navigation`);
+    await startFromBriefing(play.page, "enter");
     const state = await play.page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(state.screen, "Play");
     assert.equal(state.level, "phoenix");
@@ -130,6 +149,7 @@ test("the first campaign level, played to its debrief, opens the second after a 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   try {
     const { page, problems } = await openGame(browser, "?level=first-day&seed=1");
+    await startFromBriefing(page, "click", "briefing-first-day.png");
     const start = await page.evaluate(() => ({ ...window.__flowkata }));
     assert.equal(start.screen, "Play");
     assert.equal(start.level, "first-day");
@@ -443,6 +463,7 @@ test("the debrief's views, the luck band over 1,000 seeds and the time scrub", {
 
     // The live charts during play: G opens them.
     const p = await openGame(browser, "?level=phoenix&seed=3&speed=16");
+    await startFromBriefing(p.page, "enter");
     await p.page.waitForFunction(() => window.__flowkata.simTime > 600, null, { timeout: 120_000 });
     await p.page.keyboard.press("g");
     await p.page.waitForFunction(() => window.__flowkata.liveCharts === true, null, { timeout: 30_000 });
@@ -538,6 +559,7 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
     for (const [width, height] of [[1280, 720], [1920, 1080]]) {
       const size = `${width}x${height}`;
       const g = await openGame(browser, "?level=phoenix&seed=3&speed=16", { width, height });
+      await startFromBriefing(g.page, "enter");
       await g.page.waitForFunction(() => window.__flowkata.simTime > 700 && window.__flowkata.board?.tokens > 10, null, { timeout: 120_000 });
       await pause(g.page);
       const busy = await g.page.evaluate(() => window.__flowkata.board);
@@ -572,6 +594,7 @@ test("the animated board: busy and in an outage at two window sizes, picking, an
     const s = await openGame(browser, "", { width: 1920, height: 1080 });
     await drop(s.page, [{ name: "board-2000.ron", text: stress }]);
     await s.page.waitForFunction(() => window.__flowkata.screen === "Play", null, { timeout: 60_000 });
+    await startFromBriefing(s.page, "enter");
     await s.page.keyboard.press("5");
     await s.page.waitForFunction(() => window.__flowkata.board?.tokens >= 2000, null, { timeout: 300_000 });
     // Measured at 1×: the run goes on (tokens move) without ending during the measurement.

@@ -278,6 +278,7 @@ fn debrief_screen(
                         level: id,
                         seed: None,
                         speed: None,
+                        briefing: true,
                         ..Default::default()
                     });
                 }
@@ -292,6 +293,7 @@ fn debrief_screen(
                         speed: None,
                         drill: level.drill,
                         custom: (!shipped).then(|| (level.id.clone(), session.source.clone())),
+                        briefing: false,
                     });
                 }
                 Some(debrief::Choice::LevelSelect) => next.set(Screen::Title),

@@ -18,7 +18,7 @@ use crate::game::ui::hints::HintChoice;
 use crate::game::ui::kata::{self as kata_ui, RoundPlan};
 use crate::game::ui::title::TitleChoices;
 use crate::game::ui::views::LiveCharts;
-use crate::game::ui::{board_overlay, controls, hints, hud, root_ui, views};
+use crate::game::ui::{board_overlay, briefing, controls, hints, hud, root_ui, views};
 use crate::game::{AppSystems, PausableSystems};
 use crate::sim::challenge::HintWatcher;
 use crate::sim::kata::{self, DrillPhase};
@@ -256,7 +256,11 @@ fn play_screen(
     if live.open {
         live_charts(ctx, &session, &mut live);
     }
-    if let Some(mut hints) = hints
+    if session.briefing {
+        if briefing::show(ctx, &session.sim, session.sim.now() > 0.0) {
+            session.briefing = false;
+        }
+    } else if let Some(mut hints) = hints
         && let Some(&first) = hints.due.first()
     {
         let text = &session.sim.level().hints[first].text;

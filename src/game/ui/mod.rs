@@ -9,6 +9,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::input::UiHasKeyboardFocus;
 
 pub(crate) mod board_overlay;
+pub(crate) mod briefing;
 pub(crate) mod compare;
 pub(crate) mod controls;
 pub(crate) mod debrief;

@@ -733,3 +733,53 @@ fn the_dials_switch_on_at_their_default_and_show_what_they_measure() {
             .is_some()
     );
 }
+
+/// Every level's briefing names the level, lists each of its goals and each decision it
+/// offers with what the decision does, and ▶ Start reports the player's start.
+#[test]
+fn every_level_briefing_lists_its_goals_and_decisions_and_starts() {
+    use crate::sim::level::Decision;
+    for level in Level::all_embedded() {
+        let sim = crate::sim::Simulation::new(level.clone(), 1);
+        let offered: Vec<Decision> = Decision::ALL
+            .into_iter()
+            .filter(|&d| sim.available(d))
+            .collect();
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1024.0, 640.0))
+            .build_ui_state(
+                |ui, (sim, started): &mut (crate::sim::Simulation, bool)| {
+                    *started |= super::briefing::show(ui.ctx(), sim, false);
+                },
+                (sim, false),
+            );
+        h.run();
+        h.get_by_label(&format!("Briefing: {}", level.title));
+        h.get_by_label(&level.briefing);
+        for g in &level.goals {
+            h.get_by_label(&format!("• {}", g.label()));
+        }
+        for d in &offered {
+            h.get_by_label(d.explain());
+        }
+        if offered.is_empty() {
+            h.get_by_label_contains("None in this level");
+        }
+        assert!(!h.state().1, "{}: not started before the click", level.id);
+        let mut seen = vec![h.get_by_label("▶ Start").rect()];
+        for _ in 0..4 {
+            h.run();
+            seen.push(h.get_by_label("▶ Start").rect());
+        }
+        let at = seen[0];
+        assert!(
+            seen.windows(2).all(|w| w[0] == w[1]),
+            "{}: {seen:?}",
+            level.id
+        );
+        let start = h.get_by_label("▶ Start");
+        start.click();
+        h.run();
+        assert!(h.state().1, "{}: ▶ Start at {at:?} starts it", level.id);
+    }
+}

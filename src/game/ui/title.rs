@@ -216,6 +216,7 @@ fn level_card(
                             level: level.id.clone(),
                             seed: choices.custom_seed.then_some(choices.seed),
                             speed: None,
+                            briefing: true,
                             ..Default::default()
                         });
                     }
