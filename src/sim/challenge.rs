@@ -182,6 +182,52 @@ pub fn stars(level: &Level, score: f64, goals: &[GoalResult]) -> u8 {
     }
     level.scoring.stars.iter().filter(|s| score >= **s).count() as u8
 }
+/// Why a run earned the stars it did, by the [`stars`] rule, for the debrief's verdict:
+/// every reason it fell short and what the next star needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Stars earned, 0–3.
+    pub stars: u8,
+    /// The goals not met (indices into the level's goals, in level order): each alone
+    /// withholds every star.
+    pub missed: Vec<usize>,
+    /// The lowest star threshold the score is below, money (`None`: the score reaches all
+    /// three). With every goal met, the score the next star needs.
+    pub next_threshold: Option<f64>,
+    /// The first star's threshold, money: with the goals, what a pass needs.
+    pub first_threshold: f64,
+    /// The run's score, money.
+    pub score: f64,
+}
+
+impl Verdict {
+    /// The verdict of a run of `level` with `report`.
+    pub fn of(level: &Level, report: &RunReport) -> Verdict {
+        let missed = (report.goals.iter().enumerate())
+            .filter(|(_, g)| !g.met)
+            .map(|(i, _)| i)
+            .collect();
+        let next_threshold = level
+            .scoring
+            .stars
+            .iter()
+            .copied()
+            .find(|&t| report.score < t);
+        Verdict {
+            stars: report.stars,
+            missed,
+            next_threshold,
+            first_threshold: level.scoring.stars[0],
+            score: report.score,
+        }
+    }
+
+    /// Whether the run passed: at least one star.
+    pub fn passed(&self) -> bool {
+        self.stars > 0
+    }
+}
+
 impl Trigger {
     /// Whether the trigger holds in `sim` now.
     pub fn holds(&self, sim: &Simulation) -> bool {

@@ -209,11 +209,9 @@ pub(crate) fn inspector(ui: &mut egui::Ui, sim: &Simulation, id: u64, out: &mut 
         })
         .collect();
     ui.colored_label(theme::MUTED, format!("Route: {}", route.join(" ➡ ")));
-    ui.label(format!(
-        "Age {} (lead time so far) · {} here",
-        theme::hours(Some(d.age)),
-        theme::hours(Some(d.here))
-    ));
+    // Two whole lines: one sentence joined with "·" wrapped mid-figure in a narrow window.
+    ui.label(format!("Lead time so far: {}", theme::hours(Some(d.age))));
+    ui.label(format!("At this station: {}", theme::hours(Some(d.here))));
     waits(ui, &d, &names);
     let mut flags = Vec::new();
     if d.item.expedited {

@@ -10,6 +10,7 @@ use crate::game::theme;
 use crate::game::ui::debrief_views::{DebriefViews, Tab};
 use crate::game::ui::{board_overlay, goals, views};
 use crate::sim::WorkType;
+use crate::sim::challenge::Verdict;
 
 /// What the player chose on the debrief screen.
 pub(crate) enum Choice {
@@ -126,6 +127,43 @@ fn header(ui: &mut egui::Ui, session: &Session, next: Option<&str>) -> Option<Ch
     choice
 }
 
+/// The verdict, first on the Summary tab: passed or not, every reason it was not (each goal
+/// missed with its figure, a score below the first star), and what the next star needs.
+fn verdict(ui: &mut egui::Ui, v: &Verdict, r: &crate::sim::RunReport) {
+    let (head, color) = match v.stars {
+        0 => ("Not passed".to_string(), theme::ALARM),
+        1 => ("Passed with one star".to_string(), theme::GOOD),
+        n => (format!("Passed with {n} stars"), theme::GOOD),
+    };
+    ui.label(egui::RichText::new(head).size(22.0).strong().color(color));
+    for &i in &v.missed {
+        let g = &r.goals[i];
+        ui.colored_label(
+            theme::ALARM,
+            format!("Goal missed: {} (this run: {}).", g.label, g.shown),
+        );
+    }
+    if v.score < v.first_threshold {
+        ui.colored_label(
+            theme::ALARM,
+            format!(
+                "The score of {} is below the first star's {}.",
+                theme::money(v.score),
+                theme::money(v.first_threshold)
+            ),
+        );
+    }
+    if !v.missed.is_empty() {
+        ui.label("A star needs every goal met when the level ends.");
+    } else if let Some(t) = v.next_threshold {
+        ui.label(format!(
+            "The next star needs a score of {} ({} more).",
+            theme::money(t),
+            theme::money(t - v.score)
+        ));
+    }
+}
+
 /// The Summary tab: the score and stars, the goals, the run's figures, DORA's keys, who did
 /// what, the run over time, the other facts and the level's lesson.
 fn summary(ui: &mut egui::Ui, session: &Session, unlocked: Option<&str>) {
@@ -143,6 +181,9 @@ fn summary(ui: &mut egui::Ui, session: &Session, unlocked: Option<&str>) {
         super::kata::storyboard_view(ui, story);
     }
     let r = sim.report();
+    if sim.is_finished() {
+        verdict(ui, &Verdict::of(sim.level(), &r), &r);
+    }
     if let Some(e) = sim.halted() {
         ui.colored_label(
             theme::ALARM,

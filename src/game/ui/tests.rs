@@ -783,3 +783,61 @@ fn every_level_briefing_lists_its_goals_and_decisions_and_starts() {
         assert!(h.state().1, "{}: ▶ Start at {at:?} starts it", level.id);
     }
 }
+
+/// The debrief opens on its verdict: passed or not, each goal missed by name with its
+/// figure, and what the next star needs; checked on a run that misses a goal and on one
+/// that passes.
+#[test]
+fn the_debrief_verdict_names_every_reason_and_the_next_star() {
+    use crate::sim::challenge::Verdict;
+    let mut seen_missed = false;
+    let mut seen_passed = false;
+    for (level, seed) in [
+        ("first-day", 1),
+        ("wip-limits", 1),
+        ("brent", 1),
+        ("phoenix", 3),
+    ] {
+        let mut session = Session::new(Level::embedded(level).unwrap(), seed);
+        session.sim.run_to_end();
+        let report = session.sim.report();
+        let v = Verdict::of(session.sim.level(), &report);
+        let views = crate::game::ui::debrief_views::DebriefViews::of(&session.sim, 0);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 1000.0))
+            .build_ui_state(
+                |ui, d: &mut Debrief| {
+                    super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
+                },
+                Debrief { session, views },
+            );
+        h.run();
+        if v.passed() {
+            seen_passed = true;
+            h.get_by_label_contains("Passed with");
+        } else {
+            h.get_by_label("Not passed");
+        }
+        for &i in &v.missed {
+            seen_missed = true;
+            let g = &report.goals[i];
+            h.get_by_label(&format!(
+                "Goal missed: {} (this run: {}).",
+                g.label, g.shown
+            ));
+        }
+        if v.missed.is_empty()
+            && let Some(t) = v.next_threshold
+        {
+            let needs = format!(
+                "The next star needs a score of {}",
+                crate::game::theme::money(t)
+            );
+            h.get_by_label_contains(&needs);
+        }
+    }
+    assert!(
+        seen_missed && seen_passed,
+        "both kinds of verdict were checked"
+    );
+}
