@@ -283,3 +283,82 @@ fn every_goal_is_too_early_then_on_or_off_track_then_met_or_missed() {
     }
     assert!(on_or_off[0] > 0 && on_or_off[1] > 0, "{on_or_off:?}");
 }
+
+/// The HUD is a function of the level (`Level::hud`): a figure shows where the level has
+/// what it measures, so a new hire meets no jargon before the level that teaches it. The
+/// first level shows neither DORA's keys, nor debt, nor the culture; the level on ten
+/// deploys a day shows the keys, the one on debt its debt, the one on culture the culture.
+#[test]
+fn the_hud_shows_a_figure_only_where_the_level_has_it() {
+    let hud = |id: &str| Level::embedded(id).expect("shipped").hud();
+    let first = hud("first-day");
+    assert!(!first.dora && !first.debt && !first.culture, "{first:?}");
+    assert!(hud("ten-deploys").dora);
+    assert!(hud("wip-limits").debt);
+    assert!(hud("culture").culture);
+    assert!(
+        !hud("mm1").unplanned_cost,
+        "a plain queue has no unplanned work"
+    );
+    assert!(hud("outages").unplanned_cost);
+}
+
+/// A hint, once given, stays at least `rules::HINT_MIN_MINUTES` and is withdrawn only when
+/// its trigger no longer holds: checked every ten sim minutes of every shipped level played
+/// with no commands and with its good policy. Some hint must be withdrawn along the way, so
+/// both branches are seen.
+#[test]
+fn a_hint_stays_its_minimum_and_is_withdrawn_only_when_its_trigger_ends() {
+    use flowkata::sim::challenge::HintWatcher;
+    use flowkata::sim::rules::HINT_MIN_MINUTES;
+    let mut withdrawals = 0;
+    for level in Level::all_embedded() {
+        let good = fs::read_to_string(format!("tests/policies/{}-good.ron", level.id)).ok();
+        let logs = [
+            Some(Vec::new()),
+            good.map(|t| parse_command_log("policy", &t).expect("a policy")),
+        ];
+        for log in logs.into_iter().flatten() {
+            let mut sim = Simulation::new(level.clone(), 1);
+            let mut watcher = HintWatcher::new(level);
+            let mut given = vec![None; level.hints.len()];
+            let mut next = log.iter().peekable();
+            let mut t = 0.0;
+            while t <= sim.end() {
+                while let Some(c) = next.next_if(|c| c.at <= t) {
+                    sim.advance_to(c.at);
+                    sim.apply(c.action.clone()).expect("the policy's command");
+                }
+                sim.advance_to(t);
+                for i in watcher.check(&sim) {
+                    given[i] = Some(t);
+                }
+                for (i, at) in given.iter().enumerate() {
+                    let Some(at) = at else { continue };
+                    let out = watcher.withdrawn(i, &sim);
+                    if t - at < HINT_MIN_MINUTES {
+                        assert!(
+                            !out,
+                            "{} hint {i}: withdrawn {} min after it was given",
+                            level.id,
+                            t - at
+                        );
+                    }
+                    if out {
+                        assert!(
+                            !level.hints[i].when.holds(&sim),
+                            "{} hint {i}: withdrawn while it holds",
+                            level.id
+                        );
+                        withdrawals += 1;
+                    }
+                }
+                t += 10.0;
+            }
+        }
+    }
+    assert!(
+        withdrawals > 0,
+        "no hint was ever withdrawn: the test saw only one branch"
+    );
+}

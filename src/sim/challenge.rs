@@ -257,8 +257,8 @@ impl Trigger {
 pub struct HintWatcher {
     /// By hint: the sim time its trigger started holding, while it holds.
     since: Vec<Option<f64>>,
-    /// By hint: whether it was already given.
-    given: Vec<bool>,
+    /// By hint: the sim time it was given, once it was.
+    given_at: Vec<Option<f64>>,
 }
 
 impl HintWatcher {
@@ -266,8 +266,19 @@ impl HintWatcher {
     pub fn new(level: &Level) -> Self {
         Self {
             since: vec![None; level.hints.len()],
-            given: vec![false; level.hints.len()],
+            given_at: vec![None; level.hints.len()],
         }
+    }
+
+    /// Whether hint `i`, once given, is to be withdrawn now: it has been shown for at
+    /// least [`rules::HINT_MIN_MINUTES`] of sim time and its trigger no longer holds, so
+    /// it would speak of something the board no longer shows. (A hint on time alone,
+    /// [`Trigger::After`], always holds and stays until dismissed.)
+    pub fn withdrawn(&self, i: usize, sim: &Simulation) -> bool {
+        let Some(at) = self.given_at.get(i).copied().flatten() else {
+            return false;
+        };
+        sim.now() - at >= rules::HINT_MIN_MINUTES && !sim.level().hints[i].when.holds(sim)
     }
 
     /// The indices (into `level.hints`) of hints that became due since the last check.
@@ -275,13 +286,13 @@ impl HintWatcher {
         let now = sim.now();
         let mut due = Vec::new();
         for (i, hint) in sim.level().hints.iter().enumerate() {
-            if self.given.get(i).copied().unwrap_or(true) {
+            if self.given_at.get(i).is_none_or(Option::is_some) {
                 continue;
             }
             if hint.when.holds(sim) {
                 let start = *self.since[i].get_or_insert(now);
                 if now - start >= hint.for_minutes {
-                    self.given[i] = true;
+                    self.given_at[i] = Some(now);
                     due.push(i);
                 }
             } else {

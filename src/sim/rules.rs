@@ -144,6 +144,12 @@ pub const DBR_BUFFER: Bounds<u32> = Bounds {
 /// a day of work at the constraint in the shipped levels.
 pub const DEFAULT_DBR_BUFFER: u32 = 6;
 
+/// How long a hint stays at least, sim minutes, before it is withdrawn because its
+/// trigger no longer holds ([`crate::sim::challenge::HintWatcher::withdrawn`]): long enough
+/// to be read at 1× (an hour of sim time is 7.5 real seconds), and so that a condition
+/// that wavers does not make the hint flicker.
+pub const HINT_MIN_MINUTES: f64 = 60.0;
+
 /// How long a run must have gone before a goal reads "on track" or "off track", workdays
 /// ([`crate::sim::challenge::GoalStatus`]): the goals bound rates per workday, means over
 /// time and shares of finished work, and before a day's work they measure the empty start

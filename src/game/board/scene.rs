@@ -278,7 +278,7 @@ fn center(scene: &mut Scene, l: &Layout, card_fill: Color32, i: usize, c: &Cente
     scene.labels.push(label(
         col.header.min + Vec2::new(0.0, 17.0 * s),
         format!(
-            "WIP {wip}{limit} · ρ {:.0}%{}",
+            "WIP {wip}{limit} · busy {:.0}%{}",
             100.0 * c.utilization,
             if c.skipped { " · skipped" } else { "" }
         ),

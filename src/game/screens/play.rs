@@ -54,6 +54,9 @@ pub struct Hints {
     pub watcher: HintWatcher,
     /// Due and not yet dismissed.
     pub due: Vec<usize>,
+    /// Shown already (dismissed, or withdrawn once their trigger stopped holding after
+    /// their minimum time), oldest first: the player can read them again.
+    pub past: Vec<usize>,
 }
 
 /// A drill in play: the core's drill ([`kata::DrillRun`]: its phase, round boundaries and
@@ -96,7 +99,7 @@ pub(super) fn plugin(app: &mut App) {
                     session.map_or_else(HintWatcher::default, |s| HintWatcher::new(s.sim.level()));
                 commands.insert_resource(Hints {
                     watcher,
-                    due: Vec::new(),
+                    ..Default::default()
                 });
             },
         )
@@ -119,7 +122,9 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// Hints that became due join the queue, unless the player turned hints off.
+/// Hints that became due join the queue, unless the player turned hints off; a hint due
+/// whose trigger no longer holds after its minimum time is withdrawn to the earlier hints
+/// ([`HintWatcher::withdrawn`]).
 fn watch_hints(
     session: Option<Res<Session>>,
     hints: Option<ResMut<Hints>>,
@@ -133,6 +138,14 @@ fn watch_hints(
         return;
     }
     hints.due.extend(due);
+    // A hint whose moment has passed goes to the earlier hints, where it can be reread.
+    let hints = &mut *hints;
+    let (stale, keep): (Vec<usize>, Vec<usize>) = hints
+        .due
+        .iter()
+        .partition(|&&i| hints.watcher.withdrawn(i, &session.sim));
+    hints.due = keep;
+    hints.past.extend(stale);
 }
 
 pub(super) fn ui_plugin(app: &mut App) {
@@ -260,20 +273,26 @@ fn play_screen(
         if briefing::show(ctx, &session.sim, session.sim.now() > 0.0) {
             session.briefing = false;
         }
-    } else if let Some(mut hints) = hints
-        && let Some(&first) = hints.due.first()
-    {
-        let text = &session.sim.level().hints[first].text;
-        match hints::show(ctx, text, hints.due.len() - 1) {
-            Some(HintChoice::Dismiss) => {
-                hints.due.remove(0);
+    } else if let Some(mut hints) = hints {
+        let level = session.sim.level();
+        if let Some(&first) = hints.due.first() {
+            match hints::show(ctx, &level.hints[first].text, hints.due.len() - 1) {
+                Some(HintChoice::Dismiss) => {
+                    let shown = hints.due.remove(0);
+                    hints.past.push(shown);
+                }
+                Some(HintChoice::TurnOff) => {
+                    hints.due.clear();
+                    saved.progress.hints_off = true;
+                    saved.save();
+                }
+                None => {}
             }
-            Some(HintChoice::TurnOff) => {
-                hints.due.clear();
-                saved.progress.hints_off = true;
-                saved.save();
-            }
-            None => {}
+        } else {
+            let texts: Vec<&str> = (hints.past.iter())
+                .map(|&i| level.hints[i].text.as_str())
+                .collect();
+            hints::earlier(ctx, &texts);
         }
     }
     if let Some(mut drill) = drill {

@@ -68,13 +68,21 @@ pub(crate) fn show(
     out: &mut Vec<Action>,
 ) {
     let ctx = ui.ctx().clone();
-    ui.horizontal_wrapped(|ui| {
-        if paused {
-            ui.colored_label(theme::MUTED, "Paused — press Space or ▶ Resume ·");
-        }
-        outage_banner(ui, sim, board.selection);
-        legend(ui);
-    });
+    // The legend, then one status line of fixed height (paused, the outage banner): what
+    // comes and goes there never moves the board.
+    ui.horizontal_wrapped(legend);
+    let line = ui.spacing().interact_size.y + 10.0;
+    ui.allocate_ui_with_layout(
+        egui::vec2(ui.available_width(), line),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_size(egui::vec2(ui.available_width(), line));
+            if paused {
+                ui.colored_label(theme::MUTED, "Paused: press Space or ▶ Resume.");
+            }
+            outage_banner(ui, sim, board.selection);
+        },
+    );
     let rest = ui.available_rect_before_wrap();
     let zoom = ctx.zoom_factor();
     board.target.area = Some(bevy::math::Rect::new(
@@ -312,7 +320,7 @@ fn station_figures(ui: &mut egui::Ui, sim: &Simulation, i: usize) {
         c.blocked.len()
     ));
     ui.label(format!(
-        "utilization ρ {:.0}% · {} server{}",
+        "busy {:.0}% of the time (utilization ρ) · {} server{}",
         100.0 * c.utilization,
         c.capacity,
         if c.capacity == 1 { "" } else { "s" }

@@ -46,3 +46,28 @@ pub(crate) fn show(ctx: &egui::Context, text: &str, more: usize) -> Option<HintC
         });
     choice
 }
+
+/// The hints already shown in this run (dismissed, or withdrawn once their moment passed),
+/// to read again: a collapsed window at the bottom left while no hint is due.
+pub(crate) fn earlier(ctx: &egui::Context, texts: &[&str]) {
+    if texts.is_empty() {
+        return;
+    }
+    egui::Window::new(format!("💡 Earlier hints ({})", texts.len()))
+        .id(egui::Id::new("earlier-hints"))
+        .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(12.0, -12.0))
+        .default_open(false)
+        .resizable(false)
+        .default_width(360.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(200.0)
+                .min_scrolled_height(200.0)
+                .show(ui, |ui| {
+                    for t in texts {
+                        ui.label(*t);
+                        ui.separator();
+                    }
+                });
+        });
+}

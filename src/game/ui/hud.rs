@@ -160,11 +160,12 @@ fn figures_row(ui: &mut egui::Ui, sim: &crate::sim::Simulation, r: &crate::sim::
             theme::hours(r.run.lead_time_p50),
             "Median time from arrival to done",
         );
-        if sim.deploy_center().is_some() {
+        let shows = sim.level().hud();
+        if shows.dora {
             goals::dora_compact(ui, &r.dora);
             ui.separator();
         }
-        if sim.level().debt.is_some() {
+        if shows.debt {
             metric(
                 ui,
                 "Tech debt",
@@ -175,18 +176,26 @@ fn figures_row(ui: &mut egui::Ui, sim: &crate::sim::Simulation, r: &crate::sim::
                 ),
             );
         }
-        ui.label("Culture").on_hover_text(
-            "Westrum culture: how fast news of an outage travels, and whether postmortems happen",
+        if shows.culture {
+            ui.label("Culture").on_hover_text(
+                "Westrum culture: how fast news of an outage travels, and whether postmortems happen",
+            );
+            ui.label(egui::RichText::new(sim.culture().label()).strong());
+            ui.separator();
+        }
+        if shows.unplanned_cost {
+            ui.label("Unplanned cost").on_hover_text(
+                "What outages and other unplanned work have cost so far: it comes off the score",
+            );
+            ui.colored_label(
+                theme::ALARM,
+                egui::RichText::new(theme::money(r.run.unplanned_cost)).strong(),
+            );
+            ui.separator();
+        }
+        ui.label("Score").on_hover_text(
+            "The value of the planned work done, less the cost of unplanned work: the stars need it",
         );
-        ui.label(egui::RichText::new(sim.culture().label()).strong());
-        ui.separator();
-        ui.label("Unplanned cost");
-        ui.colored_label(
-            theme::ALARM,
-            egui::RichText::new(theme::money(r.run.unplanned_cost)).strong(),
-        );
-        ui.separator();
-        ui.label("Score");
         let color = if r.score >= 0.0 {
             theme::GOOD
         } else {

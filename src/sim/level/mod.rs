@@ -440,6 +440,19 @@ pub struct ReleaseSpec {
     pub drum: Option<String>,
 }
 
+/// The optional figures of a level's HUD ([`Level::hud`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HudFigures {
+    /// DORA's four keys: where the level deploys (a center with a deploy step).
+    pub dora: bool,
+    /// Technical debt: where the level has debt.
+    pub debt: bool,
+    /// The Westrum culture: where it can move (an improvement changes it).
+    pub culture: bool,
+    /// The cost of unplanned work: where the level has outages or a goal on that cost.
+    pub unplanned_cost: bool,
+}
+
 /// The release rule (Goldratt's drum-buffer-rope, *The Goal*, 1984, versus push).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReleaseRule {
@@ -754,6 +767,23 @@ impl Level {
         self.days = drill.days();
         self.drill = Some(drill);
         Ok(self)
+    }
+
+    /// Which figures the HUD shows for this level: a function of the level alone (its
+    /// mechanics and goals), never of the player's progress, so every team on one link
+    /// sees the same HUD. Throughput, WIP, backlog, lead time and the score always show.
+    pub fn hud(&self) -> HudFigures {
+        let goal_on = |m: fn(&Metric) -> bool| self.goals.iter().any(|g| m(&g.metric));
+        HudFigures {
+            dora: self.centers.iter().any(|c| c.deploy.is_some()),
+            debt: self.debt.is_some(),
+            culture: self
+                .improvements
+                .iter()
+                .any(|i| matches!(i.effect, Effect::Culture { .. })),
+            unplanned_cost: self.outages.is_some()
+                || goal_on(|m| matches!(m, Metric::UnplannedCost)),
+        }
     }
 
     /// Length of a run in sim minutes.
