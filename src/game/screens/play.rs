@@ -475,3 +475,100 @@ fn round_timer(
             })
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use bevy_egui::egui;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::{PlayAsks, panels};
+    use crate::game::board::{BoardPointer, BoardScene, BoardTarget};
+    use crate::game::session::Session;
+    use crate::game::state::Selection;
+    use crate::game::ui::board_overlay::BoardState;
+    use crate::sim::Level;
+
+    struct Screen {
+        session: Session,
+        scene: BoardScene,
+        target: BoardTarget,
+        pointer: BoardPointer,
+        selection: Selection,
+    }
+
+    /// The whole play screen at each size a workshop brings, paused, with an outage open
+    /// and an item's inspector: the inspector stays on the board, never over the
+    /// decisions panel, and the board keeps its place whether paused or not.
+    #[test]
+    fn the_inspector_docks_on_the_board_at_every_size() {
+        for (w, h) in [
+            (1024.0, 640.0),
+            (1280.0, 720.0),
+            (1920.0, 1080.0),
+            (1024.0, 768.0),
+            (1180.0, 820.0),
+        ] {
+            let mut session = Session::new(Level::embedded("phoenix").expect("shipped"), 3);
+            session.sim.advance_to(900.0);
+            let item = session
+                .sim
+                .center_views()
+                .iter()
+                .find_map(|c| c.queue.first().map(|i| i.id))
+                .expect("an item queued");
+            let mut board_top = Vec::new();
+            for paused in [false, true] {
+                let mut s = Screen {
+                    session: Session::new(Level::embedded("phoenix").expect("shipped"), 3),
+                    scene: BoardScene::default(),
+                    target: BoardTarget::default(),
+                    pointer: BoardPointer::default(),
+                    selection: Selection::default(),
+                };
+                s.session.sim.advance_to(900.0);
+                s.session.paused = paused;
+                s.selection.item = Some(item);
+                let mut harness = Harness::builder()
+                    .with_size(egui::vec2(w, h))
+                    .build_ui_state(
+                        |ui, s: &mut Screen| {
+                            let board = BoardState {
+                                scene: &s.scene.scene,
+                                target: &mut s.target,
+                                pointer: &mut s.pointer,
+                                selection: &mut s.selection,
+                                hover: None,
+                            };
+                            let mut asks = PlayAsks::default();
+                            panels(
+                                &mut crate::game::ui::root_ui(ui.ctx()),
+                                &s.session,
+                                board,
+                                &mut asks,
+                            );
+                        },
+                        s,
+                    );
+                harness.run();
+                let area = harness.state().target.area.expect("the board is placed");
+                board_top.push(area.min.y);
+                let inspector = harness.get_by_label(&format!("Item #{item}")).rect();
+                let decisions = harness.get_by_label("Decisions").rect();
+                let at = format!("{w}×{h}, paused {paused}");
+                assert!(
+                    inspector.max.x <= area.max.x + 0.5 && inspector.min.x >= area.min.x - 0.5,
+                    "{at}: the inspector {inspector:?} leaves the board {area:?}"
+                );
+                assert!(
+                    inspector.max.x <= decisions.min.x,
+                    "{at}: the inspector {inspector:?} covers the decisions panel at {decisions:?}"
+                );
+            }
+            assert_eq!(
+                board_top[0], board_top[1],
+                "{w}×{h}: pausing moves the board"
+            );
+        }
+    }
+}

@@ -170,7 +170,12 @@ pub(crate) fn show(
             .open(&mut open)
             .resizable(false)
             .collapsible(false)
-            .default_pos(rest.right_top() + egui::vec2(-300.0, 8.0))
+            // Docked at the board's top right and kept on the board: never over the
+            // decisions panel, which a hint may be pointing at.
+            .pivot(egui::Align2::RIGHT_TOP)
+            .fixed_pos(rest.right_top() + egui::vec2(-8.0, 8.0))
+            .constrain_to(rest)
+            .max_width(320.0)
             .show(&ctx, |ui| inspector(ui, sim, id, out));
         if !open {
             board.selection.item = None;
