@@ -514,7 +514,14 @@ fn tab_view(
         }
         Tab::Dora => {
             ui.label("The DORA four keys, each over the trailing week, with the 2024 report's tier boundaries dotted.");
-            views::dora_keys(ui, &v.dora, cursor, mpd, h * 0.45);
+            if sim.level().hud().dora {
+                views::dora_keys(ui, &v.dora, cursor, mpd, h * 0.45);
+            } else {
+                ui.colored_label(
+                    theme::MUTED,
+                    "This level has no deploy step, so DORA's keys have nothing to measure: they count deploys and what they cause.",
+                );
+            }
         }
         Tab::Luck => luck_view(ui, v, h),
         Tab::Replay => {

@@ -841,3 +841,27 @@ fn the_debrief_verdict_names_every_reason_and_the_next_star() {
         "both kinds of verdict were checked"
     );
 }
+
+/// A debrief tab that does not apply says why: DORA's tab on a level without deploys says
+/// there is nothing to measure, and on a level that deploys it does not.
+#[test]
+fn the_dora_tab_says_why_where_a_level_has_no_deploys() {
+    use crate::game::ui::debrief_views::{DebriefViews, Tab};
+    for (level, deploys) in [("first-day", false), ("ten-deploys", true)] {
+        let mut session = Session::new(Level::embedded(level).unwrap(), 1);
+        session.sim.run_to_end();
+        let mut views = DebriefViews::of(&session.sim, 0);
+        views.tab = Tab::Dora;
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 1000.0))
+            .build_ui_state(
+                |ui, d: &mut Debrief| {
+                    super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
+                },
+                Debrief { session, views },
+            );
+        h.run();
+        let why = h.query_by_label_contains("has no deploy step").is_some();
+        assert_eq!(why, !deploys, "{level}");
+    }
+}
