@@ -422,6 +422,7 @@ fn outage_card(
                     .color(theme::ALARM)
                     .strong(),
             )
+            .on_hover_text("Select this outage to see it and choose who fixes it (O selects the next one)")
             .clicked()
         {
             selected.outage = if is_selected { None } else { Some(o.id) };
@@ -446,7 +447,13 @@ fn outage_card(
                     } else {
                         w.name.clone()
                     };
-                    if ui.button(label).clicked() {
+                    let speed = w.outage_speed.unwrap_or(1.0);
+                    let hint = if w.constraint {
+                        format!("{} fixes it (speed {speed:.2}), and leaves the constraint's own work meanwhile", w.name)
+                    } else {
+                        format!("{} fixes it (speed {speed:.2}), setting their own work aside", w.name)
+                    };
+                    if ui.button(label).on_hover_text(hint).clicked() {
                         out.push(Action::Triage {
                             outage: o.id,
                             to: Assignee::Worker(w.name.clone()),
@@ -594,7 +601,15 @@ fn staffing(ui: &mut egui::Ui, sim: &Simulation, out: &mut Vec<Action>) {
                     });
                 }
             }
-            if current.is_some() && ui.small_button("any").clicked() {
+            if current.is_some()
+                && ui
+                    .small_button("any")
+                    .on_hover_text(format!(
+                        "Back to the standing rule: {} works wherever their skills allow",
+                        view.name
+                    ))
+                    .clicked()
+            {
                 out.push(Action::SetStaffing {
                     worker: view.name.clone(),
                     posts: None,
