@@ -484,3 +484,62 @@ fn a_new_window_or_text_size_puts_the_sprites_at_the_new_places_and_sizes() {
         assert_eq!(s.custom_size, Some(Vec2::splat(22.0 * layout.scale)));
     }
 }
+
+/// The Done counter on the board counts the planned items finished since the start: it
+/// never decreases over a run, hour by hour, and at the end equals the report's planned
+/// completions. Checked on every shipped level with its good policy (or none).
+#[test]
+fn the_done_counter_only_grows_and_ends_at_the_report() {
+    use flowkata::game::board::scene;
+    use flowkata::sim::{Level, WorkType, parse_command_log};
+    let area = Rect::new(0.0, 60.0, 990.0, 720.0);
+    let mut finished_work = 0;
+    for level in Level::all_embedded() {
+        let log = std::fs::read_to_string(format!("tests/policies/{}-good.ron", level.id))
+            .map(|t| parse_command_log("policy", &t).expect("a policy"))
+            .unwrap_or_default();
+        let mut sim = Simulation::new(level.clone(), 1);
+        let mut next = log.iter().peekable();
+        let count = |sim: &Simulation| -> u64 {
+            let s = scene::build(sim, area, 1.0);
+            s.labels
+                .iter()
+                .find(|l| l.pos == s.done_at)
+                .and_then(|l| l.text.parse().ok())
+                .expect("the Done column's count")
+        };
+        let mut last = 0;
+        let mut t = 0.0;
+        while !sim.is_finished() {
+            t += 60.0;
+            while let Some(c) = next.next_if(|c| c.at <= t) {
+                sim.advance_to(c.at);
+                sim.apply(c.action.clone()).expect("the policy's command");
+            }
+            sim.advance_to(t);
+            let now = count(&sim);
+            assert!(
+                now >= last,
+                "{}: Done fell from {last} to {now} at {t}",
+                level.id
+            );
+            last = now;
+        }
+        let report = sim.report();
+        let planned: u64 = WorkType::PLANNED
+            .iter()
+            .map(|w| report.run.completed.get(w.key()).copied().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            last, planned,
+            "{}: Done at the end against the report",
+            level.id
+        );
+        finished_work += usize::from(last > 0);
+    }
+    assert_eq!(
+        finished_work,
+        Level::all_embedded().len(),
+        "every level finishes some work"
+    );
+}
