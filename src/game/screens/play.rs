@@ -509,14 +509,6 @@ mod tests {
             (1024.0, 768.0),
             (1180.0, 820.0),
         ] {
-            let mut session = Session::new(Level::embedded("phoenix").expect("shipped"), 3);
-            session.sim.advance_to(900.0);
-            let item = session
-                .sim
-                .center_views()
-                .iter()
-                .find_map(|c| c.queue.first().map(|i| i.id))
-                .expect("an item queued");
             let mut board_top = Vec::new();
             for paused in [false, true] {
                 let mut s = Screen {
@@ -528,6 +520,9 @@ mod tests {
                 };
                 s.session.sim.advance_to(900.0);
                 s.session.paused = paused;
+                let item = (s.session.sim.center_views().iter())
+                    .find_map(|c| c.queue.first().map(|i| i.id))
+                    .expect("an item queued");
                 s.selection.item = Some(item);
                 let mut harness = Harness::builder()
                     .with_size(egui::vec2(w, h))

@@ -450,6 +450,14 @@ fn debrief_harness(luck_seeds: u32) -> Harness<'static, Debrief> {
         .unwrap();
     session.sim.run_to_end();
     let views = crate::game::ui::debrief_views::DebriefViews::of(&session.sim, luck_seeds);
+    debrief_of(session, views)
+}
+
+/// The debrief of `session` with its `views`.
+fn debrief_of(
+    session: Session,
+    views: crate::game::ui::debrief_views::DebriefViews,
+) -> Harness<'static, Debrief> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 1000.0))
         .build_ui_state(
@@ -803,14 +811,7 @@ fn the_debrief_verdict_names_every_reason_and_the_next_star() {
         let report = session.sim.report();
         let v = Verdict::of(session.sim.level(), &report);
         let views = crate::game::ui::debrief_views::DebriefViews::of(&session.sim, 0);
-        let mut h = Harness::builder()
-            .with_size(egui::vec2(1400.0, 1000.0))
-            .build_ui_state(
-                |ui, d: &mut Debrief| {
-                    super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
-                },
-                Debrief { session, views },
-            );
+        let mut h = debrief_of(session, views);
         h.run();
         if v.passed() {
             seen_passed = true;
@@ -852,14 +853,7 @@ fn the_dora_tab_says_why_where_a_level_has_no_deploys() {
         session.sim.run_to_end();
         let mut views = DebriefViews::of(&session.sim, 0);
         views.tab = Tab::Dora;
-        let mut h = Harness::builder()
-            .with_size(egui::vec2(1400.0, 1000.0))
-            .build_ui_state(
-                |ui, d: &mut Debrief| {
-                    super::debrief::show(ui, &d.session, &mut d.views, None, None, None);
-                },
-                Debrief { session, views },
-            );
+        let mut h = debrief_of(session, views);
         h.run();
         let why = h.query_by_label_contains("has no deploy step").is_some();
         assert_eq!(why, !deploys, "{level}");

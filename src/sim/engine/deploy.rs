@@ -33,7 +33,7 @@ pub(super) struct Deploys {
 impl Deploys {
     pub(super) fn new(level: &Level, seed: u64) -> Self {
         Self {
-            center: level.centers.iter().position(|c| c.deploy.is_some()),
+            center: level.deploy_center(),
             batches: Vec::new(),
             free_batches: Vec::new(),
             recent_changes: VecDeque::new(),

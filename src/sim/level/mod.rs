@@ -769,13 +769,18 @@ impl Level {
         Ok(self)
     }
 
+    /// The deploy step's center: the first center with a `deploy` section, if any.
+    pub fn deploy_center(&self) -> Option<usize> {
+        self.centers.iter().position(|c| c.deploy.is_some())
+    }
+
     /// Which figures the HUD shows for this level: a function of the level alone (its
     /// mechanics and goals), never of the player's progress, so every team on one link
     /// sees the same HUD. Throughput, WIP, backlog, lead time and the score always show.
     pub fn hud(&self) -> HudFigures {
         let goal_on = |m: fn(&Metric) -> bool| self.goals.iter().any(|g| m(&g.metric));
         HudFigures {
-            dora: self.centers.iter().any(|c| c.deploy.is_some()),
+            dora: self.deploy_center().is_some(),
             debt: self.debt.is_some(),
             culture: self
                 .improvements
